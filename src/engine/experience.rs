@@ -1,0 +1,286 @@
+//! One experience decision (spec §4.2–§4.4): eligibility, stored decision, fresh bucketing.
+//!
+//! The caller loads the visitor's StoreData once and passes it as `&mut Value`; every change is
+//! applied to it (and reported through `changed`) so the caller writes the store at most once.
+
+use serde_json::{Map, Value};
+
+use crate::bucketing::{Arm, layout_for_version, select_arm};
+use crate::config::{Config, Experience, RuleEntity, Variation};
+use crate::hash::bucket_value;
+use crate::rules::{RuleError, RuleOptions, find_rule_item_of_type, is_rule_matched};
+use crate::store_data::{self, put_data};
+use crate::value::php_string;
+
+/// `bucketing` options (§1.2): hash seed and traffic scale.
+#[derive(Debug, Clone, Copy)]
+pub struct BucketingSettings {
+    pub hash_seed: u32,
+    pub max_traffic: f64,
+}
+
+impl Default for BucketingSettings {
+    fn default() -> Self {
+        BucketingSettings { hash_seed: 9999, max_traffic: 10000.0 }
+    }
+}
+
+/// Inputs of one decision besides the experience.
+#[derive(Debug, Clone, Copy)]
+pub struct DecisionInput<'a> {
+    pub visitor_id: &'a str,
+    /// Merged visitor properties (§1.4): stored segments ⊕ context properties ⊕ call properties.
+    pub visitor_properties: &'a Value,
+    pub location_properties: Option<&'a Value>,
+    pub update_visitor_properties: bool,
+    pub environment: &'a str,
+}
+
+/// Why an experience was not served (for logs and explanations).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotEligible {
+    UnknownKey,
+    Archived,
+    Environment,
+    NoLocationProperties,
+    LocationNotMatched,
+    AudienceNotMatched,
+    SegmentNotMatched,
+    NoVariations,
+}
+
+/// The result of `decide`.
+#[derive(Debug, Clone, Copy)]
+pub enum Outcome<'c> {
+    /// Served; `bucket_value` is `None` when the stored decision was used.
+    Variation { experience: &'c Experience, variation: &'c Variation, bucket_value: Option<u32> },
+    NotEligible(NotEligible),
+    RuleError(RuleError),
+    /// `BucketingError::VariationNotDecided`: the visitor fell outside every variation.
+    NotDecided,
+}
+
+/// Side effects a decision asks the binding layer to perform (events, tracking, warnings).
+#[derive(Debug, Clone)]
+pub enum Effect<'c> {
+    LocationActivated(&'c RuleEntity),
+    LocationDeactivated(&'c RuleEntity),
+    /// A fresh decision: enqueue a `bucketing` tracking event (§7.2).
+    Bucketed { experience_id: String, variation_id: String },
+    /// A mutual-exclusion rule names an experience key that does not exist (§5.6).
+    UnknownExclusionTarget(String),
+}
+
+/// Decides experiences of one config.
+pub struct Decider<'c> {
+    pub config: &'c Config,
+    pub settings: BucketingSettings,
+    pub rules: RuleOptions,
+}
+
+/// Collects effects and whether the StoreData changed.
+#[derive(Debug, Default)]
+pub struct Effects<'c> {
+    pub list: Vec<Effect<'c>>,
+    pub data_changed: bool,
+}
+
+fn apply_patch(data: &mut Value, patch: &Value, fx: &mut Effects<'_>) {
+    if let Some(updated) = put_data(data, patch) {
+        *data = updated;
+        fx.data_changed = true;
+    }
+}
+
+fn single_key(key: &str, value: Value) -> Value {
+    let mut m = Map::new();
+    m.insert(key.to_string(), value);
+    Value::Object(m)
+}
+
+fn has_rules(rules: &Value) -> bool {
+    match rules {
+        Value::Object(m) => !m.is_empty(),
+        Value::Array(a) => !a.is_empty(),
+        _ => false,
+    }
+}
+
+impl<'c> Decider<'c> {
+    /// Decides `experience_key` for a visitor (§4.2).
+    pub fn decide_key(&self, key: &str, input: &DecisionInput<'_>, data: &mut Value, fx: &mut Effects<'c>) -> Outcome<'c> {
+        match self.config.experience_by_key(key) {
+            Some(e) => self.decide(e, input, data, fx),
+            None => Outcome::NotEligible(NotEligible::UnknownKey),
+        }
+    }
+
+    /// Decides one experience (§4.2): eligibility, stored decision, fresh decision and its write.
+    pub fn decide(&self, exp: &'c Experience, input: &DecisionInput<'_>, data: &mut Value, fx: &mut Effects<'c>) -> Outcome<'c> {
+        if let Err(outcome) = self.check_eligibility(exp, input, data, fx) {
+            return outcome;
+        }
+        if let Some(stored) = store_data::stored_variation(data, &exp.id) {
+            if let Some(variation) = exp.variations.iter().find(|v| v.id == stored) {
+                return Outcome::Variation { experience: exp, variation, bucket_value: None };
+            }
+        }
+        let value = bucket_value(&exp.id, input.visitor_id, self.settings.hash_seed, self.settings.max_traffic);
+        let arms: Vec<Arm<'_>> = exp
+            .variations
+            .iter()
+            .map(|v| Arm { id: &v.id, status: v.status.as_ref(), traffic_allocation: v.traffic_allocation.as_ref() })
+            .collect();
+        let Some(index) = select_arm(layout_for_version(exp.version.as_ref()), &arms, value) else {
+            return Outcome::NotDecided;
+        };
+        let variation = &exp.variations[index];
+        let mut patch = single_key("bucketing", single_key(&exp.id, Value::String(variation.id.clone())));
+        if input.update_visitor_properties && !store_data::is_empty(input.visitor_properties) {
+            patch.as_object_mut().unwrap().insert("segments".into(), input.visitor_properties.clone());
+        }
+        apply_patch(data, &patch, fx);
+        fx.list.push(Effect::Bucketed { experience_id: exp.id.clone(), variation_id: variation.id.clone() });
+        Outcome::Variation { experience: exp, variation, bucket_value: Some(value) }
+    }
+
+    /// Eligibility in the order of §4.3; `Err` carries the non-served outcome.
+    fn check_eligibility(&self, exp: &'c Experience, input: &DecisionInput<'_>, data: &mut Value, fx: &mut Effects<'c>) -> Result<(), Outcome<'c>> {
+        let not = |r| Err(Outcome::NotEligible(r));
+        if self.config.is_archived(&exp.id) {
+            return not(NotEligible::Archived);
+        }
+        if exp.environment.as_deref().is_some_and(|e| e != input.environment) {
+            return not(NotEligible::Environment);
+        }
+        let is_bucketed = store_data::stored_variation(data, &exp.id)
+            .is_some_and(|s| exp.variations.iter().any(|v| v.id == s));
+        match self.location_matches(exp, input, data, fx) {
+            Ok(true) => {}
+            Ok(false) if input.location_properties.is_none_or(store_data::is_empty) => {
+                return not(NotEligible::NoLocationProperties);
+            }
+            Ok(false) => return not(NotEligible::LocationNotMatched),
+            Err(e) => return Err(Outcome::RuleError(e)),
+        }
+        match self.audiences_match(exp, input, data, is_bucketed, fx) {
+            Ok(true) => {}
+            Ok(false) => return not(NotEligible::AudienceNotMatched),
+            Err(e) => return Err(Outcome::RuleError(e)),
+        }
+        if !self.segments_match(exp, data) {
+            return not(NotEligible::SegmentNotMatched);
+        }
+        if exp.variations.is_empty() {
+            return not(NotEligible::NoVariations);
+        }
+        Ok(())
+    }
+
+    /// §4.3 step 5, with the location selection side effects of §4.3.1.
+    fn location_matches(&self, exp: &'c Experience, input: &DecisionInput<'_>, data: &mut Value, fx: &mut Effects<'c>) -> Result<bool, RuleError> {
+        let Some(props) = input.location_properties.filter(|p| !store_data::is_empty(p)) else {
+            return Ok(false);
+        };
+        if !exp.locations.is_empty() {
+            let candidates: Vec<&'c RuleEntity> =
+                self.config.locations.iter().filter(|l| exp.locations.contains(&l.id)).collect();
+            if candidates.is_empty() {
+                return Ok(false);
+            }
+            return self.select_locations(&candidates, props, data, fx);
+        }
+        match &exp.site_area {
+            Some(rules) => is_rule_matched(props, rules, &self.rules),
+            None => Ok(true),
+        }
+    }
+
+    /// Location selection (§4.3.1): activation/deactivation events and the `locations` write.
+    fn select_locations(&self, candidates: &[&'c RuleEntity], props: &Value, data: &mut Value, fx: &mut Effects<'c>) -> Result<bool, RuleError> {
+        let mut stored = store_data::locations(data);
+        let mut matched = false;
+        let mut first_error = None;
+        for loc in candidates.iter().copied().filter(|l| has_rules(&l.rules)) {
+            let present = stored.iter().position(|s| *s == loc.key);
+            match is_rule_matched(props, &loc.rules, &self.rules) {
+                Ok(true) => {
+                    if present.is_none() {
+                        fx.list.push(Effect::LocationActivated(loc));
+                        stored.push(loc.key.clone());
+                    }
+                    matched = true;
+                }
+                Err(e) => {
+                    first_error.get_or_insert(e);
+                }
+                Ok(false) => {
+                    if let Some(i) = present {
+                        fx.list.push(Effect::LocationDeactivated(loc));
+                        stored.remove(i);
+                    }
+                }
+            }
+        }
+        let list = Value::Array(stored.into_iter().map(Value::String).collect());
+        apply_patch(data, &single_key("locations", list), fx);
+        match first_error {
+            Some(e) => Err(e),
+            None => Ok(matched),
+        }
+    }
+
+    /// §4.3 step 6: audiences (permanent ones skipped once bucketed), with §5.6.
+    fn audiences_match(&self, exp: &Experience, input: &DecisionInput<'_>, data: &Value, is_bucketed: bool, fx: &mut Effects<'c>) -> Result<bool, RuleError> {
+        if exp.audiences.is_empty() {
+            return Ok(true);
+        }
+        let to_check: Vec<&RuleEntity> = self
+            .config
+            .audiences
+            .iter()
+            .filter(|a| exp.audiences.contains(&a.id) && !(is_bucketed && a.permanent))
+            .collect();
+        if to_check.is_empty() {
+            return Ok(true);
+        }
+        let mut matched_count = 0;
+        for audience in &to_check {
+            let matched = has_rules(&audience.rules) && self.audience_matches(audience, input, data, fx)?;
+            if matched {
+                matched_count += 1;
+                if !exp.match_all_audiences {
+                    return Ok(true);
+                }
+            }
+        }
+        Ok(exp.match_all_audiences && matched_count == to_check.len())
+    }
+
+    /// One audience, honouring the mutual-exclusion rule (§5.6).
+    fn audience_matches(&self, audience: &RuleEntity, input: &DecisionInput<'_>, data: &Value, fx: &mut Effects<'c>) -> Result<bool, RuleError> {
+        let Some(item) = find_rule_item_of_type(&audience.rules, "bucketed_into_experience_key") else {
+            return is_rule_matched(input.visitor_properties, &audience.rules, &self.rules);
+        };
+        let target_key = item.get("value").map(|v| php_string(v).into_owned()).unwrap_or_default();
+        let bucketed = match self.config.experience_by_key(&target_key) {
+            Some(target) => store_data::stored_variation(data, &target.id).is_some(),
+            None => {
+                fx.list.push(Effect::UnknownExclusionTarget(target_key));
+                false
+            }
+        };
+        let negated = item.pointer("/matching/negated").and_then(Value::as_bool).unwrap_or(false);
+        Ok(bucketed != negated)
+    }
+
+    /// §4.3 step 7: segment ids listed in `audiences` need one of them in `custom_segments`.
+    fn segments_match(&self, exp: &Experience, data: &Value) -> bool {
+        let mut listed = self.config.segments.iter().filter(|s| exp.audiences.contains(&s.id)).peekable();
+        if listed.peek().is_none() {
+            return true;
+        }
+        let stored = store_data::custom_segments(data);
+        listed.any(|s| stored.contains(&s.id))
+    }
+}

@@ -1,0 +1,142 @@
+//! Feature flags (spec §8): features enabled through `fullStackFeature` changes of the
+//! variations a visitor is bucketed into, with typed variables.
+
+use serde_json::{Map, Value};
+
+use crate::casting::cast_variable;
+use crate::config::{Experience, Feature};
+use crate::experience::{DecisionInput, Decider, Effects, Outcome};
+use crate::rules::RuleError;
+use crate::value::php_string;
+
+/// One entry of `runFeatures` (§8.2 step 5/6).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FeatureEntry {
+    /// `(string) feature_id`.
+    pub id: String,
+    /// Declared key; `None` when the change names an undeclared feature.
+    pub key: Option<String>,
+    pub enabled: bool,
+    /// Key of the experience that enabled it (`None` for disabled entries).
+    pub experience_key: Option<String>,
+    /// Variables (cast when requested); `Value::Null` when absent or disabled.
+    pub variables: Value,
+}
+
+/// What `collect` is restricted to (`runFeature`); empty = everything (`runFeatures`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FeatureFilter<'a> {
+    pub feature_key: Option<&'a str>,
+    pub experience_keys: &'a [String],
+}
+
+/// Warnings raised while reading changes (logged by the binding layer).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FeatureWarning {
+    NotAFeatureChange { experience_key: String },
+    UndeclaredVariable { feature_id: String, variable: String },
+}
+
+/// §8.2 `collect`: decides every selected experience (with all side effects), then lists features.
+/// `Err` when any decision reported a rule error.
+pub fn collect<'c>(
+    decider: &Decider<'c>,
+    input: &DecisionInput<'_>,
+    data: &mut Value,
+    fx: &mut Effects<'c>,
+    filter: FeatureFilter<'_>,
+    type_casting: bool,
+    warnings: &mut Vec<FeatureWarning>,
+) -> Result<Vec<FeatureEntry>, RuleError> {
+    let config = decider.config;
+    let experiences: Vec<&'c Experience> = config
+        .experiences
+        .iter()
+        .filter(|e| filter.experience_keys.is_empty() || filter.experience_keys.contains(&e.key))
+        .collect();
+    let mut rule_error = None;
+    let mut entries = Vec::new();
+    for exp in experiences {
+        match decider.decide(exp, input, data, fx) {
+            Outcome::Variation { variation, .. } => {
+                for change in crate::merge::array_values(&variation.changes) {
+                    if let Some(entry) = feature_entry(decider, exp, change, filter, type_casting, warnings) {
+                        entries.push(entry);
+                    }
+                }
+            }
+            Outcome::RuleError(e) => {
+                rule_error.get_or_insert(e);
+            }
+            Outcome::NotEligible(_) | Outcome::NotDecided => {}
+        }
+    }
+    if let Some(e) = rule_error {
+        return Err(e);
+    }
+    if filter.feature_key.is_none() {
+        for f in &config.features {
+            if !entries.iter().any(|e| e.id == f.id) {
+                entries.push(FeatureEntry {
+                    id: f.id.clone(),
+                    key: Some(f.key.clone()),
+                    enabled: false,
+                    experience_key: None,
+                    variables: Value::Null,
+                });
+            }
+        }
+    }
+    Ok(entries)
+}
+
+/// The enabled entry for one change of a bucketed variation, if it is a feature change.
+fn feature_entry(
+    decider: &Decider<'_>,
+    exp: &Experience,
+    change: &Value,
+    filter: FeatureFilter<'_>,
+    type_casting: bool,
+    warnings: &mut Vec<FeatureWarning>,
+) -> Option<FeatureEntry> {
+    let feature_id = change.pointer("/data/feature_id").map(php_string).unwrap_or_default();
+    if change.get("type").and_then(Value::as_str) != Some("fullStackFeature") || feature_id.is_empty() || feature_id == "0" {
+        warnings.push(FeatureWarning::NotAFeatureChange { experience_key: exp.key.clone() });
+        return None;
+    }
+    let declared = decider.config.feature_by_id(&feature_id);
+    if let Some(wanted) = filter.feature_key {
+        if declared.is_none_or(|f| f.key != wanted) {
+            return None;
+        }
+    }
+    let mut variables = change.pointer("/data/variables_data").cloned().unwrap_or(Value::Null);
+    if type_casting {
+        variables = cast_variables(declared, &feature_id, variables, warnings);
+    }
+    Some(FeatureEntry {
+        id: feature_id.into_owned(),
+        key: declared.map(|f| f.key.clone()),
+        enabled: true,
+        experience_key: Some(exp.key.clone()),
+        variables,
+    })
+}
+
+/// Casts each variable to its declared type (§8.2 step 5, §8.4).
+fn cast_variables(declared: Option<&Feature>, feature_id: &str, variables: Value, warnings: &mut Vec<FeatureWarning>) -> Value {
+    let Value::Object(vars) = variables else { return variables };
+    let mut out = Map::new();
+    for (name, value) in vars {
+        let ty = declared.and_then(|f| f.variables.iter().find(|(k, _)| *k == name)).and_then(|(_, t)| t.as_deref());
+        let cast = match ty {
+            Some(t) => cast_variable(&value, t),
+            None => {
+                warnings.push(FeatureWarning::UndeclaredVariable { feature_id: feature_id.to_string(), variable: name.clone() });
+                value
+            }
+        };
+        out.insert(name, cast);
+    }
+    Value::Object(out)
+}

@@ -1,0 +1,156 @@
+//! `deepMerge` of the PHP SDK (spec §6.5), over PHP arrays represented as JSON values.
+//!
+//! Used for options, visitor properties and StoreData. Maps merge key by key (b wins on scalars),
+//! lists are unioned with the new items first and duplicates removed by their PHP string form.
+
+use serde_json::{Map, Value};
+
+use crate::value::php_string;
+
+/// True when `v` is a PHP array whose keys are exactly `0..n-1` in order (a non-empty list).
+/// An empty array counts as a map, as in the PHP SDK's `isMap`.
+pub fn is_php_list(v: &Value) -> bool {
+    match v {
+        Value::Array(a) => !a.is_empty(),
+        Value::Object(m) => {
+            !m.is_empty() && m.keys().enumerate().all(|(i, k)| k.parse::<usize>() == Ok(i))
+        }
+        _ => false,
+    }
+}
+
+/// True when `v` is a PHP array (any JSON array or object).
+pub fn is_php_array(v: &Value) -> bool {
+    matches!(v, Value::Array(_) | Value::Object(_))
+}
+
+/// The values of a PHP array in order (`array_values`); empty for scalars.
+pub fn array_values(v: &Value) -> Vec<&Value> {
+    match v {
+        Value::Array(a) => a.iter().collect(),
+        Value::Object(m) => m.values().collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// `array_values(array_unique(array_merge(new, old)))`: union with the new items first.
+pub fn union_lists(new: &Value, old: &Value) -> Value {
+    let mut out: Vec<Value> = Vec::new();
+    let mut seen: Vec<String> = Vec::new();
+    for item in array_values(new).into_iter().chain(array_values(old)) {
+        let s = php_string(item).into_owned();
+        if !seen.contains(&s) {
+            seen.push(s);
+            out.push(item.clone());
+        }
+    }
+    Value::Array(out)
+}
+
+/// A PHP array as an ordered string-keyed map (lists get their index keys).
+pub fn to_map(v: &Value) -> Map<String, Value> {
+    match v {
+        Value::Object(m) => m.clone(),
+        Value::Array(a) => a.iter().enumerate().map(|(i, x)| (i.to_string(), x.clone())).collect(),
+        _ => Map::new(),
+    }
+}
+
+/// `deepMerge(a, b)` of spec §6.5; `b` wins. Non-array inputs count as empty arrays.
+pub fn deep_merge(a: &Value, b: &Value) -> Value {
+    let mut r = to_map(a);
+    let b_entries: Vec<(String, &Value)> = match b {
+        Value::Object(m) => m.iter().map(|(k, v)| (k.clone(), v)).collect(),
+        Value::Array(l) => l.iter().enumerate().map(|(i, v)| (i.to_string(), v)).collect(),
+        _ => Vec::new(),
+    };
+    for (k, bv) in b_entries {
+        let merged = match r.get(&k) {
+            Some(av) if is_php_array(av) && is_php_array(bv) => {
+                if !is_php_list(av) && !is_php_list(bv) {
+                    deep_merge(av, bv)
+                } else {
+                    union_lists(bv, av)
+                }
+            }
+            _ => bv.clone(),
+        };
+        r.insert(k, merged);
+    }
+    normalize_array(r)
+}
+
+/// Turns a map whose keys are `0..n-1` back into a JSON array, so lists stay lists.
+pub fn normalize_array(m: Map<String, Value>) -> Value {
+    let v = Value::Object(m);
+    if is_php_list(&v) {
+        match v {
+            Value::Object(m) => Value::Array(m.into_iter().map(|(_, x)| x).collect()),
+            other => other,
+        }
+    } else {
+        v
+    }
+}
+
+/// `deepEqual` of spec §6.4: same key sets, recursively equal values, scalars compared with `===`.
+pub fn deep_equal(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => {
+            (x.is_f64() == y.is_f64()) && x.as_f64() == y.as_f64() && x.as_i64() == y.as_i64()
+        }
+        _ if is_php_array(a) && is_php_array(b) => {
+            let (ma, mb) = (to_map(a), to_map(b));
+            ma.len() == mb.len()
+                && ma.iter().all(|(k, v)| mb.get(k).is_some_and(|w| deep_equal(v, w)))
+        }
+        _ => a == b,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn lists_are_unioned_new_first() {
+        let a = json!({"devices": ["DESK"]});
+        let b = json!({"devices": ["IPH"]});
+        assert_eq!(deep_merge(&a, &b), json!({"devices": ["IPH", "DESK"]}));
+    }
+
+    #[test]
+    fn duplicates_removed_by_string_form() {
+        let r = union_lists(&json!(["1", 2]), &json!([1, "2", "x"]));
+        assert_eq!(r, json!(["1", 2, "x"]));
+    }
+
+    #[test]
+    fn maps_merge_per_key_and_scalars_replace() {
+        let a = json!({"bucketing": {"1001": "a"}, "segments": {"country": "DE"}});
+        let b = json!({"bucketing": {"1002": "b"}, "segments": {"country": "FR"}});
+        assert_eq!(
+            deep_merge(&a, &b),
+            json!({"bucketing": {"1001": "a", "1002": "b"}, "segments": {"country": "FR"}})
+        );
+    }
+
+    #[test]
+    fn empty_array_counts_as_map_and_type_change_replaces() {
+        let a = json!({"x": [], "y": "s"});
+        let b = json!({"x": {"k": 1}, "y": [1]});
+        assert_eq!(deep_merge(&a, &b), json!({"x": {"k": 1}, "y": [1]}));
+        // a list merged with a map is a union of values (PHP array_merge of mixed arrays)
+        let r = deep_merge(&json!({"x": ["a"]}), &json!({"x": {"k": "b"}}));
+        assert_eq!(r, json!({"x": ["b", "a"]}));
+    }
+
+    #[test]
+    fn deep_equal_is_strict_on_types() {
+        assert!(!deep_equal(&json!({"a": 1}), &json!({"a": 1.0})));
+        assert!(!deep_equal(&json!({"a": 1}), &json!({"a": "1"})));
+        assert!(deep_equal(&json!({"a": [1, {"b": true}]}), &json!({"a": [1, {"b": true}]})));
+        assert!(deep_equal(&json!([]), &json!({})));
+    }
+}

@@ -1,0 +1,153 @@
+//! StoreData: the per-visitor document kept in memory and in the user's store (spec §6.3, §6.4).
+//!
+//! Layout: an object with exactly `bucketing` (experienceId → variationId), `locations` (list of
+//! location keys), `segments` (report segments and stored properties) and `goals` (goal key → true),
+//! in that order. An empty document (`{}`) means "nothing stored".
+
+use serde_json::{Map, Value};
+
+use crate::merge::{deep_equal, deep_merge, is_php_array};
+use crate::value::php_string;
+
+/// The four top-level keys, in the order they are written.
+pub const KEYS: [&str; 4] = ["bucketing", "locations", "segments", "goals"];
+
+/// The report segment keys (§10.1).
+pub const REPORT_SEGMENT_KEYS: [&str; 7] =
+    ["browser", "devices", "source", "campaign", "visitor_type", "country", "custom_segments"];
+
+/// A value read from a store: arrays are kept, anything else (string, object, false) is "no data".
+pub fn from_stored(v: &Value) -> Value {
+    if is_php_array(v) { v.clone() } else { Value::Object(Map::new()) }
+}
+
+/// True when nothing is stored.
+pub fn is_empty(data: &Value) -> bool {
+    match data {
+        Value::Object(m) => m.is_empty(),
+        Value::Array(a) => a.is_empty(),
+        _ => true,
+    }
+}
+
+/// `bucketing[experienceId]` as a string when present and non-empty (§4.4).
+pub fn stored_variation(data: &Value, experience_id: &str) -> Option<String> {
+    let v = data.get("bucketing")?.get(experience_id)?;
+    let s = php_string(v);
+    (!s.is_empty() && s != "0").then(|| s.into_owned())
+}
+
+/// `segments` of the stored data (empty object when absent).
+pub fn segments(data: &Value) -> Value {
+    match data.get("segments") {
+        Some(s) if is_php_array(s) => s.clone(),
+        _ => Value::Object(Map::new()),
+    }
+}
+
+/// `segments.custom_segments` as strings.
+pub fn custom_segments(data: &Value) -> Vec<String> {
+    crate::merge::array_values(data.get("segments").and_then(|s| s.get("custom_segments")).unwrap_or(&Value::Null))
+        .into_iter()
+        .map(|v| php_string(v).into_owned())
+        .collect()
+}
+
+/// `locations` of the stored data as strings.
+pub fn locations(data: &Value) -> Vec<String> {
+    crate::merge::array_values(data.get("locations").unwrap_or(&Value::Null))
+        .into_iter()
+        .map(|v| php_string(v).into_owned())
+        .collect()
+}
+
+/// The four-key document built from `data`, each key defaulting to `[]`.
+fn four_keys(data: &Value) -> Value {
+    let mut m = Map::new();
+    for k in KEYS {
+        m.insert(k.to_string(), data.get(k).cloned().unwrap_or_else(|| Value::Array(Vec::new())));
+    }
+    Value::Object(m)
+}
+
+/// `putData` of §6.4 applied to the current document. Returns the new document when it differs
+/// from `current` (the caller then writes it once), `None` when nothing changed.
+pub fn put_data(current: &Value, new_data: &Value) -> Option<Value> {
+    let base = if is_empty(current) { Value::Object(Map::new()) } else { four_keys(current) };
+    let incoming = four_keys(new_data);
+    if deep_equal(&base, &incoming) {
+        return None;
+    }
+    let updated = deep_merge(&base, &incoming);
+    (!deep_equal(&updated, current)).then_some(updated)
+}
+
+/// Splits properties into report segments and other properties (§10.1); each part `None` when empty.
+pub fn filter_report_segments(props: &Value) -> (Option<Map<String, Value>>, Option<Map<String, Value>>) {
+    let mut segments = Map::new();
+    let mut others = Map::new();
+    for (k, v) in crate::merge::to_map(props) {
+        if REPORT_SEGMENT_KEYS.contains(&k.as_str()) {
+            segments.insert(k, v);
+        } else {
+            others.insert(k, v);
+        }
+    }
+    let some = |m: Map<String, Value>| (!m.is_empty()).then_some(m);
+    (some(segments), some(others))
+}
+
+/// A `{"segments": ...}` patch for `put_data`.
+pub fn segments_patch(segments: Value) -> Value {
+    let mut m = Map::new();
+    m.insert("segments".into(), segments);
+    Value::Object(m)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn first_write_has_the_four_keys_in_order() {
+        let updated = put_data(&json!({}), &json!({"bucketing": {"1001": "10011"}})).unwrap();
+        assert_eq!(
+            serde_json::to_string(&updated).unwrap(),
+            r#"{"bucketing":{"1001":"10011"},"locations":[],"segments":[],"goals":[]}"#
+        );
+    }
+
+    #[test]
+    fn unchanged_data_is_not_rewritten() {
+        let cur = put_data(&json!({}), &json!({"bucketing": {"1": "2"}})).unwrap();
+        assert_eq!(put_data(&cur, &json!({"bucketing": {"1": "2"}})), None);
+        assert_eq!(put_data(&cur, &json!({"locations": []})), None);
+        let next = put_data(&cur, &json!({"goals": {"purchase": true}})).unwrap();
+        assert_eq!(next["goals"], json!({"purchase": true}));
+        assert_eq!(next["bucketing"], json!({"1": "2"}));
+    }
+
+    #[test]
+    fn locations_never_shrink() {
+        let cur = json!({"bucketing": [], "locations": ["a", "b"], "segments": [], "goals": []});
+        let next = put_data(&cur, &json!({"locations": ["a", "c"]})).unwrap();
+        assert_eq!(next["locations"], json!(["a", "c", "b"]));
+    }
+
+    #[test]
+    fn foreign_values_are_no_data() {
+        assert!(is_empty(&from_stored(&json!("garbage"))));
+        assert!(is_empty(&from_stored(&json!(false))));
+        assert_eq!(stored_variation(&json!({"bucketing": {"1": ""}}), "1"), None);
+        assert_eq!(stored_variation(&json!({"bucketing": {"1": 10011}}), "1").as_deref(), Some("10011"));
+    }
+
+    #[test]
+    fn report_segments_split() {
+        let (s, o) = filter_report_segments(&json!({"country": "DE", "plan": "x"}));
+        assert_eq!(Value::Object(s.unwrap()), json!({"country": "DE"}));
+        assert_eq!(Value::Object(o.unwrap()), json!({"plan": "x"}));
+        assert_eq!(filter_report_segments(&json!({"plan": "x"})).0, None);
+    }
+}

@@ -1,0 +1,14 @@
+//! convert_sdk: PHP extension (ext-php-rs) exposing the Convert Experiences PHP SDK API.
+use ext_php_rs::prelude::*;
+
+pub mod php;
+
+#[php_module]
+pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
+    let module = php::enums::register(module);
+    let module = php::exceptions::register(module);
+    let module = php::dtos::register(module);
+    let module = php::bucketing_attributes::register(module);
+    let module = php::interfaces::register(module);
+    php::array_cache::register(module)
+}

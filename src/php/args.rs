@@ -1,0 +1,77 @@
+//! Argument coercion the way PHP's coercive typing mode does it for `string` parameters,
+//! with errors naming the bad argument.
+
+use convert_sdk_engine::value::php_float_to_string;
+use ext_php_rs::exception::PhpException;
+use ext_php_rs::types::Zval;
+use ext_php_rs::zend::ce;
+
+/// A `TypeError` naming the function and the argument.
+pub fn type_error(function: &str, position: u32, name: &str, expected: &str, given: &Zval) -> PhpException {
+    let given = php_type_name(given.dereference());
+    PhpException::new(
+        format!("{function}(): Argument #{position} (${name}) must be of type {expected}, {given} given"),
+        0,
+        ce::type_error(),
+    )
+}
+
+/// `get_debug_type()` of a value.
+fn php_type_name(z: &Zval) -> String {
+    if z.is_array() {
+        "array".into()
+    } else if z.is_long() {
+        "int".into()
+    } else if z.is_double() {
+        "float".into()
+    } else if z.is_bool() {
+        "bool".into()
+    } else if z.is_string() {
+        "string".into()
+    } else if let Some(o) = z.object() {
+        o.get_class_name().unwrap_or_else(|_| "object".into())
+    } else if z.is_null() {
+        "null".into()
+    } else {
+        "resource".into()
+    }
+}
+
+/// A `string` parameter in coercive mode: ints, floats and bools are converted, `null` is `""`
+/// (PHP 8.2 deprecation behaviour for internal functions), Stringable objects are cast.
+pub fn string_arg(z: &Zval, function: &str, position: u32, name: &str) -> Result<String, PhpException> {
+    let v = z.dereference();
+    if let Some(s) = v.zend_str() {
+        return Ok(String::from_utf8_lossy(s.as_bytes()).into_owned());
+    }
+    if let Some(l) = v.long() {
+        return Ok(l.to_string());
+    }
+    if let Some(d) = v.double() {
+        return Ok(php_float_to_string(d));
+    }
+    if let Some(b) = v.bool() {
+        return Ok(if b { "1".into() } else { String::new() });
+    }
+    if v.is_null() {
+        return Ok(String::new());
+    }
+    if v.is_object() {
+        if let Ok(s) = v.try_call_method("__toString", vec![]) {
+            if let Some(s) = s.string() {
+                return Ok(s);
+            }
+        }
+    }
+    Err(type_error(function, position, name, "string", z))
+}
+
+/// An optional `?array` parameter: `None` for null/absent, an error for other types.
+pub fn optional_array<'a>(z: Option<&'a Zval>, function: &str, position: u32, name: &str) -> Result<Option<&'a Zval>, PhpException> {
+    match z.map(Zval::dereference) {
+        None => Ok(None),
+        Some(v) if v.is_null() => Ok(None),
+        Some(v) if v.is_array() => Ok(Some(v)),
+        Some(v) => Err(type_error(function, position, name, "?array", v)),
+    }
+}

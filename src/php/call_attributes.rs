@@ -1,0 +1,54 @@
+//! The `$attributes` argument of the `run*` methods: an `OpenAPI\Client\BucketingAttributes`
+//! object or a plain array with the same keys (spec §1.5).
+
+use convert_sdk_engine::value::{php_bool, php_string};
+use ext_php_rs::types::Zval;
+use serde_json::Value;
+
+use super::convert::zval_to_value;
+
+/// What a decision call reads from its attributes.
+#[derive(Debug, Default)]
+pub struct CallAttributes {
+    pub environment: Option<String>,
+    pub location_properties: Option<Value>,
+    pub visitor_properties: Option<Value>,
+    /// `typeCasting ?? true`.
+    pub type_casting: bool,
+    pub experience_keys: Vec<String>,
+    pub update_visitor_properties: bool,
+}
+
+/// `$attrs[$name]` for an array, `$attrs->$name` for an object; `None` when absent.
+pub fn member(attrs: &Zval, name: &str) -> Option<Value> {
+    let attrs = attrs.dereference();
+    if let Some(arr) = attrs.array() {
+        return arr.get(name).map(zval_to_value);
+    }
+    let obj = attrs.object()?;
+    obj.get_property::<&Zval>(name).ok().map(zval_to_value)
+}
+
+impl CallAttributes {
+    /// Reads the argument; `Err` when it is neither null, an array nor an object.
+    pub fn from_arg(z: Option<&Zval>) -> Result<CallAttributes, ()> {
+        let Some(z) = z.map(Zval::dereference).filter(|z| !z.is_null()) else {
+            return Ok(CallAttributes { type_casting: true, ..CallAttributes::default() });
+        };
+        if !z.is_array() && !z.is_object() {
+            return Err(());
+        }
+        let get = |name: &str| member(z, name).filter(|v| !v.is_null());
+        Ok(CallAttributes {
+            environment: get("environment").map(|v| php_string(&v).into_owned()),
+            location_properties: get("locationProperties"),
+            visitor_properties: get("visitorProperties"),
+            type_casting: get("typeCasting").is_none_or(|v| php_bool(&v)),
+            experience_keys: match get("experienceKeys") {
+                Some(v) => convert_sdk_engine::merge::array_values(&v).into_iter().map(|k| php_string(k).into_owned()).collect(),
+                None => Vec::new(),
+            },
+            update_visitor_properties: get("updateVisitorProperties").is_some_and(|v| php_bool(&v)),
+        })
+    }
+}

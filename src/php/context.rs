@@ -1,0 +1,446 @@
+//! `ConvertSdk\Context`: one visitor (spec §1.4). Decisions are made by the engine; this file
+//! reads arguments, loads/saves the visitor's StoreData and turns engine results into DTOs and events.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::sync::Arc;
+
+use convert_sdk_engine::config::Config;
+use convert_sdk_engine::conversion::{ConversionOutcome, ConversionRequest, track_conversion};
+use convert_sdk_engine::experience::{Decider, DecisionInput, Effect, Effects, Outcome};
+use convert_sdk_engine::features::{FeatureEntry, FeatureFilter, FeatureWarning, collect};
+use convert_sdk_engine::merge::{deep_merge, is_php_array};
+use convert_sdk_engine::segments::{CustomSegmentsOutcome, put_segments, run_custom_segments};
+use convert_sdk_engine::store_data::{self, filter_report_segments, put_data, segments_patch};
+use convert_sdk_engine::value::php_bool;
+use ext_php_rs::flags::ClassFlags;
+use ext_php_rs::prelude::*;
+use ext_php_rs::types::Zval;
+use serde_json::{Map, Value, json};
+
+use super::args::{optional_array, string_arg, type_error};
+use super::call_attributes::CallAttributes;
+use super::convert::{value_to_zval, zval_to_value};
+use super::dtos::{BucketedFeature, BucketedVariation};
+use super::enums::FeatureStatus;
+use super::instance::Instance;
+use super::logger::Level;
+
+const CLASS: &str = "ConvertSdk\\Context";
+
+#[php_class]
+#[php(name = "ConvertSdk\\Context")]
+#[php(flags = ClassFlags::Final)]
+#[php(implements(super::interfaces::PhpInterfaceContextInterface))]
+pub struct Context {
+    instance: Rc<Instance>,
+    config: Arc<Config>,
+    visitor_id: String,
+    store_key: String,
+    /// Non-report attributes (not persisted); `None` until some are set.
+    visitor_properties: RefCell<Option<Value>>,
+}
+
+fn func(method: &str) -> String {
+    format!("{CLASS}::{method}")
+}
+
+impl Context {
+    /// Construction (§1.4.1): report segments of the attributes are stored, the rest kept.
+    pub fn new(instance: Rc<Instance>, config: Arc<Config>, visitor_id: String, attributes: Option<Value>) -> Context {
+        let store_key = instance.store_key(&config, &visitor_id);
+        let ctx = Context { instance, config, visitor_id, store_key, visitor_properties: RefCell::new(None) };
+        if let Some(attrs) = attributes.filter(|a| !store_data::is_empty(a)) {
+            let (segments, others) = filter_report_segments(&attrs);
+            *ctx.visitor_properties.borrow_mut() = others.map(Value::Object);
+            if let Some(segments) = segments {
+                ctx.update_data(|data, fx| put_segments(data, &Value::Object(segments), fx));
+            }
+        }
+        ctx
+    }
+
+    fn decider(&self) -> Decider<'_> {
+        let options = &self.instance.options;
+        Decider { config: &self.config, settings: options.bucketing, rules: options.rules.clone() }
+    }
+
+    /// Loads the visitor's data, runs `f`, saves the data when it changed and performs the
+    /// side effects the engine asked for.
+    fn update_data<'s, R>(&'s self, f: impl FnOnce(&mut Value, &mut Effects<'s>) -> R) -> R {
+        self.update_data_for(&self.store_key, f)
+    }
+
+    fn update_data_for<'s, R>(&'s self, key: &str, f: impl FnOnce(&mut Value, &mut Effects<'s>) -> R) -> R {
+        let mut data = self.instance.load(key);
+        let mut fx = Effects::default();
+        let result = f(&mut data, &mut fx);
+        if fx.data_changed {
+            self.instance.save(key, data);
+        }
+        self.perform(&fx);
+        result
+    }
+
+    /// Events and logs for engine side effects (tracking delivery arrives with issue 5).
+    fn perform(&self, fx: &Effects<'_>) {
+        for effect in &fx.list {
+            match effect {
+                Effect::LocationActivated(l) | Effect::LocationDeactivated(l) => {
+                    let event = if matches!(effect, Effect::LocationActivated(_)) {
+                        "location.activated"
+                    } else {
+                        "location.deactivated"
+                    };
+                    self.instance.fire(
+                        event,
+                        || json!({"visitorId": self.visitor_id, "location": {"id": l.id, "key": l.key, "name": l.name}}),
+                        true,
+                    );
+                }
+                Effect::Bucketed { experience_id, variation_id } => {
+                    self.instance.log(Level::Debug, || {
+                        format!("Visitor {} bucketed into variation {variation_id} of experience {experience_id}", self.visitor_id)
+                    });
+                }
+                Effect::UnknownExclusionTarget(key) => {
+                    self.instance.log(Level::Warn, || format!("Mutual-exclusion rule names unknown experience key '{key}'"));
+                }
+            }
+        }
+    }
+
+    /// Merged visitor properties (§1.4): stored segments ⊕ context properties ⊕ call properties.
+    fn merged_properties(&self, data: &Value, call: Option<&Value>) -> Value {
+        let stored = store_data::segments(data);
+        let context = self.visitor_properties.borrow().clone().unwrap_or_else(|| Value::Object(Map::new()));
+        let own = match call.filter(|c| !store_data::is_empty(c)) {
+            Some(c) => deep_merge(&context, c),
+            None => context,
+        };
+        deep_merge(&stored, &own)
+    }
+
+    /// Decides with `f` given the decision input for these call attributes.
+    fn decide_with<'s, R>(&'s self, attrs: &CallAttributes, f: impl FnOnce(&Decider<'s>, &DecisionInput<'_>, &mut Value, &mut Effects<'s>) -> R) -> R {
+        let environment = attrs.environment.clone().unwrap_or_else(|| self.instance.options.environment.clone());
+        self.update_data(|data, fx| {
+            let merged = self.merged_properties(data, attrs.visitor_properties.as_ref());
+            let input = DecisionInput {
+                visitor_id: &self.visitor_id,
+                visitor_properties: &merged,
+                location_properties: attrs.location_properties.as_ref(),
+                update_visitor_properties: attrs.update_visitor_properties,
+                environment: &environment,
+            };
+            f(&self.decider(), &input, data, fx)
+        })
+    }
+
+    fn variation_dto(&self, outcome: &Outcome<'_>) -> Option<BucketedVariation> {
+        match outcome {
+            Outcome::Variation { experience, variation, .. } => Some(BucketedVariation {
+                experience_id: experience.id.clone(),
+                experience_key: experience.key.clone(),
+                variation_id: variation.id.clone(),
+                variation_key: variation.key.clone(),
+                changes: value_to_zval(&variation.changes),
+            }),
+            other => {
+                self.instance.log(Level::Debug, || format!("Visitor {}: no variation ({other:?})", self.visitor_id));
+                None
+            }
+        }
+    }
+
+    fn fire_variation(&self, v: &BucketedVariation) {
+        self.instance.fire(
+            "bucketing",
+            || json!({"visitorId": self.visitor_id, "experienceKey": v.experience_key, "variationKey": v.variation_key}),
+            true,
+        );
+    }
+
+    fn feature_dto(&self, entry: &FeatureEntry) -> BucketedFeature {
+        let variables = match &entry.variables {
+            _ if !entry.enabled => Value::Array(Vec::new()),
+            Value::Null => Value::Array(Vec::new()),
+            v if is_php_array(v) => v.clone(),
+            scalar => Value::Array(vec![scalar.clone()]),
+        };
+        BucketedFeature {
+            feature_id: entry.id.clone(),
+            feature_key: entry.key.clone().unwrap_or_default(),
+            status: if entry.enabled { FeatureStatus::Enabled } else { FeatureStatus::Disabled },
+            variables: value_to_zval(&variables),
+        }
+    }
+
+    fn fire_feature(&self, entry: &FeatureEntry, feature_key: &str) {
+        self.instance.fire(
+            "bucketing",
+            || json!({"visitorId": self.visitor_id, "experienceKey": entry.experience_key, "featureKey": feature_key, "status": "enabled"}),
+            true,
+        );
+    }
+
+    fn log_feature_warnings(&self, warnings: &[FeatureWarning]) {
+        for w in warnings {
+            self.instance.log(Level::Warn, || format!("runFeatures: {w:?}"));
+        }
+    }
+
+    fn attributes(&self, z: Option<&Zval>, method: &str, position: u32) -> PhpResult<CallAttributes> {
+        CallAttributes::from_arg(z).map_err(|()| {
+            type_error(&func(method), position, "attributes", "?OpenAPI\\Client\\BucketingAttributes", z.unwrap_or(&Zval::null()))
+        })
+    }
+}
+
+#[php_impl]
+impl Context {
+    /// `runExperience(string $experienceKey, ?BucketingAttributes $attributes = null): ?BucketedVariation`.
+    #[allow(non_snake_case)]
+    #[php(optional = attributes)]
+    pub fn run_experience(&self, experienceKey: &Zval, attributes: Option<&Zval>) -> PhpResult<Option<BucketedVariation>> {
+        let key = string_arg(experienceKey, &func("runExperience"), 1, "experienceKey")?;
+        let attrs = self.attributes(attributes, "runExperience", 2)?;
+        let outcome_dto = self.decide_with(&attrs, |decider, input, data, fx| {
+            let outcome = decider.decide_key(&key, input, data, fx);
+            self.variation_dto(&outcome)
+        });
+        if let Some(v) = &outcome_dto {
+            self.fire_variation(v);
+        }
+        Ok(outcome_dto)
+    }
+
+    /// `runExperiences(?BucketingAttributes $attributes = null): BucketedVariation[]` (config order).
+    #[php(optional = attributes)]
+    pub fn run_experiences(&self, attributes: Option<&Zval>) -> PhpResult<Vec<BucketedVariation>> {
+        let attrs = self.attributes(attributes, "runExperiences", 1)?;
+        let list: Vec<BucketedVariation> = self.decide_with(&attrs, |decider, input, data, fx| {
+            let config = decider.config;
+            config.experiences.iter().filter_map(|e| self.variation_dto(&decider.decide(e, input, data, fx))).collect()
+        });
+        for v in &list {
+            self.fire_variation(v);
+        }
+        Ok(list)
+    }
+
+    /// `runFeature(string $key, ?BucketingAttributes $attributes = null): ?BucketedFeature` (§8.3).
+    #[php(optional = attributes)]
+    pub fn run_feature(&self, key: &Zval, attributes: Option<&Zval>) -> PhpResult<Option<BucketedFeature>> {
+        let key = string_arg(key, &func("runFeature"), 1, "key")?;
+        let attrs = self.attributes(attributes, "runFeature", 2)?;
+        let Some(declared) = self.config.feature_by_key(&key) else {
+            return Ok(None);
+        };
+        let mut warnings = Vec::new();
+        let entries = self.decide_with(&attrs, |decider, input, data, fx| {
+            let filter = FeatureFilter { feature_key: Some(&key), experience_keys: &attrs.experience_keys };
+            collect(decider, input, data, fx, filter, attrs.type_casting, &mut warnings).unwrap_or_default()
+        });
+        self.log_feature_warnings(&warnings);
+        let Some(entry) = entries.into_iter().find(|e| e.enabled) else {
+            return Ok(Some(BucketedFeature {
+                feature_id: declared.id.clone(),
+                feature_key: key,
+                status: FeatureStatus::Disabled,
+                variables: Zval::new_array(),
+            }));
+        };
+        self.fire_feature(&entry, &key);
+        Ok(Some(self.feature_dto(&entry)))
+    }
+
+    /// `runFeatures(?BucketingAttributes $attributes = null): BucketedFeature[]` (§8.2).
+    #[php(optional = attributes)]
+    pub fn run_features(&self, attributes: Option<&Zval>) -> PhpResult<Vec<BucketedFeature>> {
+        let attrs = self.attributes(attributes, "runFeatures", 1)?;
+        let mut warnings = Vec::new();
+        let entries = self.decide_with(&attrs, |decider, input, data, fx| {
+            collect(decider, input, data, fx, FeatureFilter::default(), attrs.type_casting, &mut warnings)
+        });
+        self.log_feature_warnings(&warnings);
+        let Ok(entries) = entries else { return Ok(Vec::new()) };
+        let dtos = entries.iter().map(|e| self.feature_dto(e)).collect();
+        for e in entries.iter().filter(|e| e.enabled) {
+            self.fire_feature(e, e.key.as_deref().unwrap_or(""));
+        }
+        Ok(dtos)
+    }
+
+    /// `trackConversion(string $goalKey, ?ConversionAttributes $attributes = null): RuleError|bool|null` (§7.6).
+    /// Goal rules, deduplication and the `conversion` event are applied; sending the tracking
+    /// events is not built yet (issue 5).
+    #[allow(non_snake_case)]
+    #[php(optional = attributes)]
+    pub fn track_conversion(&self, goalKey: &Zval, attributes: Option<&Zval>) -> PhpResult<Zval> {
+        let goal_key = string_arg(goalKey, &func("trackConversion"), 1, "goalKey")?;
+        let read = |name: &str| attributes.and_then(|a| super::call_attributes::member(a, name)).filter(|v| !v.is_null());
+        let rule_data = read("ruleData");
+        let has_conversion_data = read("conversionData").is_some();
+        let force = read("conversionSetting")
+            .and_then(|s| s.get("forceMultipleTransactions").cloned())
+            .is_some_and(|v| php_bool(&v));
+        let req = ConversionRequest {
+            goal_key: &goal_key,
+            rule_data: rule_data.as_ref(),
+            has_conversion_data,
+            force_multiple_transactions: force,
+        };
+        let rules = self.instance.options.rules.clone();
+        let outcome = self.update_data(|data, fx| track_conversion(&self.config, &rules, req, data, fx));
+        let mut result = Zval::null();
+        match outcome {
+            ConversionOutcome::UnknownGoal | ConversionOutcome::RulesNotMatched => result.set_bool(false),
+            ConversionOutcome::RuleError(e) => result = super::enums::rule_error_case(e)?,
+            ConversionOutcome::AlreadyConverted => {}
+            ConversionOutcome::Accepted { .. } => {
+                self.instance.fire("conversion", || json!({"visitorId": self.visitor_id, "goalKey": goal_key}), true);
+            }
+        }
+        Ok(result)
+    }
+
+    /// `setDefaultSegments(array $segments): void` (§10.2).
+    pub fn set_default_segments(&self, segments: &Zval) -> PhpResult<()> {
+        let segments = optional_array(Some(segments), &func("setDefaultSegments"), 1, "segments")?
+            .ok_or_else(|| type_error(&func("setDefaultSegments"), 1, "segments", "array", segments))?;
+        let segments = zval_to_value(segments);
+        self.update_data(|data, fx| put_segments(data, &segments, fx));
+        Ok(())
+    }
+
+    /// `runCustomSegments(array $segmentKeys, ?array $attributes = null): ?array` (§10.3).
+    #[allow(non_snake_case)]
+    #[php(optional = attributes)]
+    pub fn run_custom_segments(&self, segmentKeys: &Zval, attributes: Option<&Zval>) -> PhpResult<Option<Vec<String>>> {
+        let keys = optional_array(Some(segmentKeys), &func("runCustomSegments"), 1, "segmentKeys")?
+            .ok_or_else(|| type_error(&func("runCustomSegments"), 1, "segmentKeys", "array", segmentKeys))?;
+        let keys: Vec<String> = match zval_to_value(keys) {
+            Value::Array(a) => a.iter().map(|k| convert_sdk_engine::value::php_string(k).into_owned()).collect(),
+            Value::Object(m) => m.values().map(|k| convert_sdk_engine::value::php_string(k).into_owned()).collect(),
+            _ => Vec::new(),
+        };
+        let attributes = optional_array(attributes, &func("runCustomSegments"), 2, "attributes")?.map(zval_to_value);
+        let rule_data = attributes.as_ref().and_then(|a| a.get("ruleData")).cloned();
+        let rules = self.instance.options.rules.clone();
+        let outcome = self.update_data(|data, fx| {
+            let merged = self.merged_properties(data, rule_data.as_ref());
+            run_custom_segments(&self.config, &rules, &keys, &merged, data, fx)
+        });
+        Ok(match outcome {
+            CustomSegmentsOutcome::Added(all) => Some(all),
+            CustomSegmentsOutcome::NothingNew { already_present } => {
+                if !already_present.is_empty() {
+                    self.instance.log(Level::Warn, || format!("Custom segments key already set: {already_present:?}"));
+                }
+                None
+            }
+            CustomSegmentsOutcome::RuleError(_) => None,
+        })
+    }
+
+    /// Deprecated alias of `runCustomSegments`.
+    #[allow(non_snake_case)]
+    #[php(optional = attributes)]
+    pub fn set_custom_segments(&self, segmentKeys: &Zval, attributes: Option<&Zval>) -> PhpResult<Option<Vec<String>>> {
+        self.run_custom_segments(segmentKeys, attributes)
+    }
+
+    /// `updateVisitorProperties(string $visitorId, array $visitorProperties): void`: every key goes
+    /// into the stored `segments` of that visitor.
+    #[allow(non_snake_case)]
+    pub fn update_visitor_properties(&self, visitorId: &Zval, visitorProperties: &Zval) -> PhpResult<()> {
+        let id = string_arg(visitorId, &func("updateVisitorProperties"), 1, "visitorId")?;
+        let props = optional_array(Some(visitorProperties), &func("updateVisitorProperties"), 2, "visitorProperties")?
+            .ok_or_else(|| type_error(&func("updateVisitorProperties"), 2, "visitorProperties", "array", visitorProperties))?;
+        let patch = segments_patch(zval_to_value(props));
+        let key = self.instance.store_key(&self.config, &id);
+        self.update_data_for(&key, |data, fx| {
+            if let Some(updated) = put_data(data, &patch) {
+                *data = updated;
+                fx.data_changed = true;
+            }
+        });
+        Ok(())
+    }
+
+    /// `getConfigEntity(string $key, string $entityType): ?array`.
+    #[allow(non_snake_case)]
+    pub fn get_config_entity(&self, key: &Zval, entityType: &Zval) -> PhpResult<Option<Zval>> {
+        let key = string_arg(key, &func("getConfigEntity"), 1, "key")?;
+        self.entity(&key, "key", entityType, "getConfigEntity")
+    }
+
+    /// `getConfigEntityById(string $id, string $entityType): ?array`.
+    #[allow(non_snake_case)]
+    pub fn get_config_entity_by_id(&self, id: &Zval, entityType: &Zval) -> PhpResult<Option<Zval>> {
+        let id = string_arg(id, &func("getConfigEntityById"), 1, "id")?;
+        self.entity(&id, "id", entityType, "getConfigEntityById")
+    }
+
+    /// `getVisitorData(): array`: the visitor's StoreData (`[]` when nothing is stored).
+    pub fn get_visitor_data(&self) -> Zval {
+        value_to_zval(&self.instance.load(&self.store_key))
+    }
+
+    /// `releaseQueues(?string $reason = null): void`.
+    #[php(optional = reason)]
+    pub fn release_queues(&self, reason: Option<String>) {
+        self.instance.release_queue(reason.as_deref().unwrap_or(""));
+    }
+
+    /// `setAttribute(string $key, mixed $value): void` (not persisted).
+    pub fn set_attribute(&self, key: &Zval, value: &Zval) -> PhpResult<()> {
+        let key = string_arg(key, &func("setAttribute"), 1, "key")?;
+        let value = zval_to_value(value);
+        let mut props = self.visitor_properties.borrow_mut();
+        let map = props.get_or_insert_with(|| Value::Object(Map::new()));
+        if !map.is_object() {
+            *map = Value::Object(convert_sdk_engine::merge::to_map(map));
+        }
+        map.as_object_mut().expect("object").insert(key, value);
+        Ok(())
+    }
+
+    /// `setAttributes(array $attributes): void`: shallow merge, later wins.
+    pub fn set_attributes(&self, attributes: &Zval) -> PhpResult<()> {
+        let attrs = optional_array(Some(attributes), &func("setAttributes"), 1, "attributes")?
+            .ok_or_else(|| type_error(&func("setAttributes"), 1, "attributes", "array", attributes))?;
+        let incoming = convert_sdk_engine::merge::to_map(&zval_to_value(attrs));
+        let mut props = self.visitor_properties.borrow_mut();
+        let mut map = props.as_ref().map(convert_sdk_engine::merge::to_map).unwrap_or_default();
+        for (k, v) in incoming {
+            map.insert(k, v);
+        }
+        *props = Some(convert_sdk_engine::merge::normalize_array(map));
+        Ok(())
+    }
+
+    /// `getAttributes(): array`: the context's visitor properties.
+    pub fn get_attributes(&self) -> Zval {
+        match self.visitor_properties.borrow().as_ref() {
+            Some(v) => value_to_zval(v),
+            None => Zval::new_array(),
+        }
+    }
+
+    /// `getVisitorId(): string`.
+    pub fn get_visitor_id(&self) -> String {
+        self.visitor_id.clone()
+    }
+}
+
+impl Context {
+    fn entity(&self, wanted: &str, field: &str, entity_type: &Zval, method: &str) -> PhpResult<Option<Zval>> {
+        let ty = match zval_to_value(entity_type) {
+            Value::String(s) => s,
+            _ => return Err(type_error(&func(method), 2, "entityType", "string", entity_type)),
+        };
+        Ok(self.config.entity(&ty, field, wanted).map(value_to_zval))
+    }
+}

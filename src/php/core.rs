@@ -1,0 +1,127 @@
+//! `ConvertSdk\ConvertSDK` (the factory) and `ConvertSdk\Core` (the SDK instance), spec §1.2–§1.3.
+
+use std::rc::Rc;
+use std::sync::Arc;
+
+use convert_sdk_engine::config::Config;
+use ext_php_rs::flags::ClassFlags;
+use ext_php_rs::prelude::*;
+use ext_php_rs::types::{ZendHashTable, Zval};
+
+use super::args::{optional_array, string_arg, type_error};
+use super::context::Context;
+use super::convert::zval_to_value;
+use super::exceptions;
+use super::instance::Instance;
+use super::logger::Level;
+use super::options::{self, SdkOptions};
+
+/// The factory: `ConvertSDK::create(array $config = []): Core`.
+#[php_class]
+#[php(name = "ConvertSdk\\ConvertSDK")]
+#[php(flags = ClassFlags::Final)]
+pub struct ConvertSdk;
+
+#[php_impl]
+impl ConvertSdk {
+    /// Builds an SDK instance from options (§1.2). Config problems do not throw: they are
+    /// reported through the `ready` event and `isReady() === false`.
+    #[php(optional = config)]
+    pub fn create(config: Option<&ZendHashTable>) -> PhpResult<Core> {
+        let empty = ZendHashTable::new();
+        let options = options::parse(config.unwrap_or(&empty))?;
+        Ok(Core::initialise(options))
+    }
+}
+
+/// The SDK instance returned by `create()`.
+#[php_class]
+#[php(name = "ConvertSdk\\Core")]
+#[php(flags = ClassFlags::Final)]
+#[php(implements(super::interfaces::PhpInterfaceCoreInterface))]
+pub struct Core {
+    instance: Rc<Instance>,
+}
+
+/// Outcome of initialisation: the config, or the exception delivered as the `ready` error.
+fn install_config(options: &SdkOptions) -> Result<Arc<Config>, Zval> {
+    if !options.sdk_key.is_empty() {
+        return Err(exceptions::config_fetch_object(
+            "Config fetch from sdkKey is not available in this build yet; pass the config as 'data'",
+            0,
+            &options.config_endpoint,
+        ));
+    }
+    Config::from_value(options.data.clone()).map(Arc::new).map_err(|e| exceptions::config_validation_object(&e.0))
+}
+
+impl Core {
+    fn initialise(options: SdkOptions) -> Core {
+        let installed = install_config(&options);
+        let (config, err) = match installed {
+            Ok(c) => (Some(c), Zval::null()),
+            Err(e) => (None, e),
+        };
+        let instance = Rc::new(Instance::new(options, config));
+        if instance.config.is_none() {
+            instance.log(Level::Error, || "SDK initialisation failed; see the 'ready' event error".into());
+        }
+        instance.events.fire("ready", &Zval::new_array(), &err, true, &instance.options.logger);
+        Core { instance }
+    }
+
+    fn ready_config(&self) -> Option<&Arc<Config>> {
+        self.instance.config.as_ref().filter(|c| c.is_ready())
+    }
+}
+
+#[php_impl]
+impl Core {
+    pub const DEFAULT_DATA_REFRESH_INTERVAL: i64 = 300;
+
+    /// `createContext(string $visitorId, ?array $visitorAttributes = null): ?ContextInterface`.
+    #[allow(non_snake_case)]
+    #[php(optional = visitorAttributes)]
+    pub fn create_context(&self, visitorId: &Zval, visitorAttributes: Option<&Zval>) -> PhpResult<Option<Context>> {
+        let visitor_id = string_arg(visitorId, "ConvertSdk\\Core::createContext", 1, "visitorId")?;
+        if visitor_id.is_empty() {
+            return Err(exceptions::invalid_argument("Visitor ID must not be empty"));
+        }
+        let attributes = optional_array(visitorAttributes, "ConvertSdk\\Core::createContext", 2, "visitorAttributes")?;
+        let Some(config) = self.ready_config() else {
+            self.instance.log(Level::Error, || "createContext: the SDK is not ready".into());
+            return Ok(None);
+        };
+        let attributes = attributes.map(zval_to_value);
+        Ok(Some(Context::new(self.instance.clone(), config.clone(), visitor_id, attributes)))
+    }
+
+    /// `on(string|SystemEvents $event, callable $fn): void` (§9.2).
+    #[allow(non_snake_case)]
+    pub fn on(&self, event: &Zval, r#fn: &Zval) -> PhpResult<()> {
+        let name = match zval_to_value(event) {
+            serde_json::Value::String(s) => s,
+            _ => return Err(type_error("ConvertSdk\\Core::on", 1, "event", "string", event)),
+        };
+        if !r#fn.is_callable() {
+            return Err(type_error("ConvertSdk\\Core::on", 2, "fn", "callable", r#fn));
+        }
+        self.instance.events.on(&name, r#fn, &self.instance.options.logger);
+        Ok(())
+    }
+
+    /// True iff initialised with a config that has a truthy `account_id` and `project`.
+    pub fn is_ready(&self) -> bool {
+        self.ready_config().is_some()
+    }
+
+    /// Deprecated alias of `isReady()`.
+    pub fn on_ready(&self) -> bool {
+        self.is_ready()
+    }
+
+    /// Releases the tracking queue now (reason `flush`).
+    pub fn flush(&self) {
+        self.instance.release_queue("flush");
+    }
+}

@@ -1,0 +1,177 @@
+//! `ConvertSDK::create()` options (spec §1.2): defaults, deep merge, environment variables,
+//! validation with the exact exception class and message of the official SDK.
+
+use convert_sdk_engine::experience::BucketingSettings;
+use convert_sdk_engine::merge::{deep_merge, is_php_array};
+use convert_sdk_engine::rules::RuleOptions;
+use convert_sdk_engine::value::{php_bool, php_floatval, php_intval, php_string};
+use ext_php_rs::exception::PhpException;
+use ext_php_rs::types::{ZendHashTable, Zval};
+use serde_json::{Value, json};
+
+use super::convert::zval_to_value;
+use super::exceptions::{invalid_argument, native_invalid_argument};
+use super::logger::{Level, Logger};
+
+pub const DEFAULT_CONFIG_ENDPOINT: &str = "https://cdn-4.convertexperiments.com/api/v1";
+pub const DEFAULT_TRACK_ENDPOINT: &str = "https://[project_id].metrics.convertexperiments.com/v1";
+
+/// Validated options, with PHP objects (cache, store, loggers) kept apart.
+pub struct SdkOptions {
+    pub sdk_key: String,
+    pub sdk_key_secret: String,
+    pub environment: String,
+    /// The `data` config (only meaningful when `sdk_key` is empty).
+    pub data: Value,
+    pub bucketing: BucketingSettings,
+    pub rules: RuleOptions,
+    pub data_refresh_interval_ms: i64,
+    pub tracking: bool,
+    pub cache_level: String,
+    pub source: String,
+    pub config_endpoint: String,
+    pub track_endpoint: String,
+    pub batch_size: i64,
+    pub cache: Option<Zval>,
+    pub data_store: Option<Zval>,
+    pub logger: Logger,
+}
+
+fn defaults() -> Value {
+    json!({
+        "sdkKey": "", "sdkKeySecret": "", "data": [], "environment": "production",
+        "dataRefreshInterval": 300000,
+        "logger": {"logLevel": Level::Debug as i64, "customLoggers": []},
+        "network": {"tracking": true, "cacheLevel": "default", "source": "php-sdk"},
+        "api": {"endpoint": {"config": env_or("CONFIG_ENDPOINT", DEFAULT_CONFIG_ENDPOINT),
+                             "track": env_or("TRACK_ENDPOINT", DEFAULT_TRACK_ENDPOINT)}},
+        "events": {"batch_size": 10},
+        "bucketing": {"max_traffic": 10000, "hash_seed": 9999, "excludeExperienceIdHash": false},
+        "rules": {"keys_case_sensitive": true, "negation": "!"},
+    })
+}
+
+/// `getenv()` semantics: unset or empty counts as unset.
+fn env_var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+fn env_or(name: &str, default: &str) -> String {
+    env_var(name).unwrap_or_else(|| default.to_string())
+}
+
+/// PHP `empty()`.
+fn is_empty(v: Option<&Value>) -> bool {
+    v.is_none_or(|v| !php_bool(v))
+}
+
+fn str_at(v: &Value, pointer: &str, default: &str) -> String {
+    v.pointer(pointer).filter(|x| !x.is_null()).map_or_else(|| default.to_string(), |x| php_string(x).into_owned())
+}
+
+/// Object-valued option, if it is an object.
+fn object_option(options: &ZendHashTable, key: &str) -> Option<Zval> {
+    options.get(key).map(Zval::dereference).filter(|z| z.is_object()).map(Zval::shallow_clone)
+}
+
+/// Parses and validates the options array in the order of §1.2.
+pub fn parse(options: &ZendHashTable) -> Result<SdkOptions, PhpException> {
+    let user = array_value(options);
+    if is_empty(user.get("sdkKey")) && is_empty(user.get("data")) {
+        return Err(invalid_argument("Either sdkKey or data must be provided"));
+    }
+    let mut merged = deep_merge(&defaults(), &user);
+    merged.as_object_mut().map(|m| m.remove("data"));
+    if let Some(version) = env_var("VERSION") {
+        merged["network"]["source"] = Value::String(version);
+    }
+    let environment = match merged.get("environment") {
+        Some(Value::String(s)) => s.clone(),
+        _ => return Err(native_invalid_argument("Environment is required and must be a string")),
+    };
+    let sdk_key = match merged.get("sdkKey") {
+        Some(Value::String(s)) if php_bool(&Value::String(s.clone())) => s.clone(),
+        k if is_empty(k) => String::new(),
+        _ => return Err(native_invalid_argument("sdkKey must be a string")),
+    };
+    // `data` as given (not merged); must be an array in data mode.
+    let data = options.get("data").map(zval_to_value).unwrap_or(Value::Null);
+    if sdk_key.is_empty() && !is_php_array(&data) {
+        return Err(native_invalid_argument("data must be an array"));
+    }
+    Ok(SdkOptions {
+        sdk_key,
+        sdk_key_secret: str_at(&merged, "/sdkKeySecret", ""),
+        environment,
+        data,
+        bucketing: BucketingSettings {
+            hash_seed: merged.pointer("/bucketing/hash_seed").map_or(9999, |v| php_intval(v) as u32),
+            max_traffic: merged.pointer("/bucketing/max_traffic").map_or(10000.0, php_floatval),
+        },
+        rules: RuleOptions {
+            keys_case_sensitive: merged.pointer("/rules/keys_case_sensitive").is_none_or(php_bool),
+            ..RuleOptions::default()
+        },
+        data_refresh_interval_ms: merged.pointer("/dataRefreshInterval").map_or(300_000, php_intval),
+        tracking: merged.pointer("/network/tracking").is_none_or(php_bool),
+        cache_level: str_at(&merged, "/network/cacheLevel", "default"),
+        source: str_at(&merged, "/network/source", "php-sdk"),
+        config_endpoint: str_at(&merged, "/api/endpoint/config", DEFAULT_CONFIG_ENDPOINT),
+        track_endpoint: str_at(&merged, "/api/endpoint/track", DEFAULT_TRACK_ENDPOINT),
+        batch_size: merged.pointer("/events/batch_size").map_or(10, php_intval),
+        cache: object_option(options, "cache"),
+        data_store: options.get("dataStore").map(Zval::dereference).filter(|z| !z.is_null()).map(Zval::shallow_clone),
+        logger: build_logger(options, &merged),
+    })
+}
+
+/// The options array as an engine value, `data` excepted (converted once, separately).
+/// Objects read as null; they are taken separately.
+fn array_value(options: &ZendHashTable) -> Value {
+    let mut m = serde_json::Map::new();
+    for (k, v) in options {
+        let key = k.to_string();
+        let value = if key == "data" { Value::Bool(!is_empty_zval(v)) } else { zval_to_value(v) };
+        m.insert(key, value);
+    }
+    Value::Object(m)
+}
+
+/// PHP `empty()` of a zval without converting it.
+fn is_empty_zval(z: &Zval) -> bool {
+    let z = z.dereference();
+    match z.array() {
+        Some(a) => a.len() == 0,
+        None => !z.coerce_to_bool(),
+    }
+}
+
+/// Level from an option value (a `LogLevel` case arrives as its int value).
+fn level_of(v: Option<&Value>, default: Level) -> Level {
+    v.and_then(Value::as_i64).and_then(Level::from_int).unwrap_or(default)
+}
+
+/// The logger of §1.9: `['logLevel' => ..., 'customLoggers' => [...]]` or a bare PSR-3 logger.
+fn build_logger(options: &ZendHashTable, merged: &Value) -> Logger {
+    let mut logger = Logger::default();
+    let level = level_of(merged.pointer("/logger/logLevel"), Level::Debug);
+    let Some(opt) = options.get("logger").map(Zval::dereference) else { return logger };
+    if opt.is_object() {
+        logger.add(opt.shallow_clone(), level);
+        return logger;
+    }
+    let Some(clients) = opt.array().and_then(|a| a.get("customLoggers")).and_then(|c| c.dereference().array()) else {
+        return logger;
+    };
+    for client in clients.values().map(Zval::dereference) {
+        if client.is_object() {
+            logger.add(client.shallow_clone(), level);
+        } else if let Some(entry) = client.array() {
+            if let Some(obj) = entry.get("logger").map(Zval::dereference).filter(|z| z.is_object()) {
+                let own = entry.get("logLevel").map(zval_to_value);
+                logger.add(obj.shallow_clone(), level_of(own.as_ref(), level));
+            }
+        }
+    }
+    logger
+}
