@@ -95,7 +95,7 @@ fn is_missing(v: Option<&Value>) -> bool {
     }
 }
 
-/// The items of a list field (objects only), empty when absent or not a list.
+/// The items of a list field, empty when absent or not a list (non-object items read as all-absent).
 fn list<'a>(v: &'a Value, name: &str) -> impl Iterator<Item = &'a Value> {
     let items: &'a [Value] = v.get(name).and_then(Value::as_array).map_or(&[], Vec::as_slice);
     items.iter()

@@ -144,8 +144,9 @@ impl<'c> Decider<'c> {
         Outcome::Variation { experience: exp, variation, bucket_value: Some(value) }
     }
 
-    /// Eligibility in the order of §4.3; `Err` carries the non-served outcome.
-    fn check_eligibility(&self, exp: &'c Experience, input: &DecisionInput<'_>, data: &mut Value, fx: &mut Effects<'c>) -> Result<(), Outcome<'c>> {
+    /// Eligibility in the order of §4.3 (with the location-selection write of §4.3.1, nothing
+    /// else); `Err` carries the non-served outcome.
+    pub fn check_eligibility(&self, exp: &'c Experience, input: &DecisionInput<'_>, data: &mut Value, fx: &mut Effects<'c>) -> Result<(), Outcome<'c>> {
         let not = |r| Err(Outcome::NotEligible(r));
         if self.config.is_archived(&exp.id) {
             return not(NotEligible::Archived);

@@ -12,9 +12,7 @@ use crate::value::php_string;
 pub fn is_php_list(v: &Value) -> bool {
     match v {
         Value::Array(a) => !a.is_empty(),
-        Value::Object(m) => {
-            !m.is_empty() && m.keys().enumerate().all(|(i, k)| k.parse::<usize>() == Ok(i))
-        }
+        Value::Object(m) => !m.is_empty() && m.keys().enumerate().all(|(i, k)| *k == i.to_string()),
         _ => false,
     }
 }
@@ -80,10 +78,11 @@ pub fn deep_merge(a: &Value, b: &Value) -> Value {
     normalize_array(r)
 }
 
-/// Turns a map whose keys are `0..n-1` back into a JSON array, so lists stay lists.
+/// Turns a map whose keys are `0..n-1` back into a JSON array, so lists stay lists; an empty map
+/// becomes `[]` (the form the binding gives an empty PHP array and the config decoder gives `{}`).
 pub fn normalize_array(m: Map<String, Value>) -> Value {
     let v = Value::Object(m);
-    if is_php_list(&v) {
+    if is_php_list(&v) || v.as_object().is_some_and(Map::is_empty) {
         match v {
             Value::Object(m) => Value::Array(m.into_iter().map(|(_, x)| x).collect()),
             other => other,
@@ -144,6 +143,24 @@ mod tests {
         // a list merged with a map is a union of values (PHP array_merge of mixed arrays)
         let r = deep_merge(&json!({"x": ["a"]}), &json!({"x": {"k": "b"}}));
         assert_eq!(r, json!({"x": ["b", "a"]}));
+    }
+
+    #[test]
+    fn only_canonical_index_keys_make_a_list() {
+        assert!(is_php_list(&json!({"0": "a", "1": "b"})));
+        assert!(!is_php_list(&json!({"00": "a"})), "\"00\" is a string key in PHP");
+        assert!(!is_php_list(&json!({"+0": "a"})));
+        assert!(!is_php_list(&json!({"1": "a"})));
+        let r = deep_merge(&json!({"x": {"00": "a"}}), &json!({"x": {"00": "b"}}));
+        assert_eq!(r, json!({"x": {"00": "b"}}), "maps with such keys merge per key");
+    }
+
+    #[test]
+    fn empty_results_stay_empty_lists() {
+        let a = json!({"locations": [], "segments": {}});
+        let r = deep_merge(&a, &json!({"locations": [], "segments": []}));
+        assert_eq!(serde_json::to_string(&r).unwrap(), r#"{"locations":[],"segments":[]}"#);
+        assert_eq!(deep_merge(&json!({}), &json!({})), json!([]));
     }
 
     #[test]

@@ -21,7 +21,9 @@
 //! Compiled patterns are cached per thread (at most `REGEX_CACHE_CAPACITY`, cleared when full), since the
 //! same few patterns are evaluated for every visitor.
 
-use crate::value::{ascii_lower, is_numeric, php_compare, php_floatval, php_identical, php_string, php_type_name};
+use crate::value::{
+    ascii_lower, is_numeric, php_compare, php_floatval, php_identical, php_string, php_type_name,
+};
 use pcre2::bytes::{Regex, RegexBuilder};
 use serde_json::Value;
 use std::cell::RefCell;
@@ -42,7 +44,13 @@ thread_local! {
 
 /// Applies operator `op` to a data value. `None` = unknown operator (the rule item is then `false`).
 /// `exists`/`doesNotExist`/`not_exists` are operators only when `js_exists` is on (§12).
-pub fn apply_operator(op: &str, value: &Value, test_against: &Value, negated: bool, js_exists: bool) -> Option<bool> {
+pub fn apply_operator(
+    op: &str,
+    value: &Value,
+    test_against: &Value,
+    negated: bool,
+    js_exists: bool,
+) -> Option<bool> {
     // `None` below = no comparison result: the item is `false` whatever `negated` says.
     let result = match op {
         "equals" | "equalsNumber" | "matches" => Some(equals(value, test_against)),
@@ -53,7 +61,9 @@ pub fn apply_operator(op: &str, value: &Value, test_against: &Value, negated: bo
         "startsWith" => Some(lower_str(value).starts_with(lower_str(test_against).as_str())),
         "endsWith" => Some(lower_str(value).ends_with(lower_str(test_against).as_str())),
         "regexMatches" => regex_matches(value, test_against),
-        "exists" | "doesNotExist" | "not_exists" if js_exists => return existence_check(op, Some(value), negated),
+        "exists" | "doesNotExist" | "not_exists" if js_exists => {
+            return existence_check(op, Some(value), negated);
+        }
         _ => return None,
     };
     Some(result.is_some_and(|x| x != negated))
@@ -129,7 +139,9 @@ fn is_in(value: &Value, test_against: &Value) -> bool {
         Value::Object(map) => map.values().map(lower_str).collect(),
         scalar => vec![lower_str(scalar)],
     };
-    lower_str(value).split('|').any(|part| set.iter().any(|member| member == part))
+    lower_str(value)
+        .split('|')
+        .any(|part| set.iter().any(|member| member == part))
 }
 
 /// `regexMatches` before negation; `None` when the pattern is invalid or matching fails.
@@ -141,7 +153,9 @@ fn regex_matches(value: &Value, test_against: &Value) -> Option<bool> {
         if !cache.contains_key(&pattern) && cache.len() >= REGEX_CACHE_CAPACITY {
             cache.clear();
         }
-        let regex = cache.entry(pattern).or_insert_with_key(|p| compile_php_regex(p));
+        let regex = cache
+            .entry(pattern)
+            .or_insert_with_key(|p| compile_php_regex(p));
         regex.as_ref()?.is_match(subject.as_bytes()).ok()
     })
 }
@@ -192,7 +206,10 @@ mod tests {
     #[test]
     fn regex_cache_stays_bounded() {
         for i in 0..(REGEX_CACHE_CAPACITY + 5) {
-            assert_eq!(regex_matches(&json!(format!("x{i}")), &json!(format!("^x{i}$"))), Some(true));
+            assert_eq!(
+                regex_matches(&json!(format!("x{i}")), &json!(format!("^x{i}$"))),
+                Some(true)
+            );
         }
         REGEX_CACHE.with(|c| assert!(c.borrow().len() <= REGEX_CACHE_CAPACITY));
     }

@@ -32,11 +32,15 @@ pub struct RuleOptions {
 
 impl Default for RuleOptions {
     fn default() -> Self {
-        RuleOptions { keys_case_sensitive: true, js_exists_operators: false }
+        RuleOptions {
+            keys_case_sensitive: true,
+            js_exists_operators: false,
+        }
     }
 }
 
-type RuleResult = Result<bool, RuleError>;
+/// Result of a rule evaluation: matched or not, or a propagated [`RuleError`].
+pub type RuleResult = Result<bool, RuleError>;
 
 /// `isRuleMatched(data, ruleSet)`: `true` as soon as one OR block matches; otherwise the result of the
 /// last OR block (`false` or its `RuleError`). A rule set without a non-empty `OR` list is `false`.
@@ -57,7 +61,8 @@ pub fn is_rule_matched(data: &Value, rule_set: &Value, opts: &RuleOptions) -> Ru
 
 /// The first rule item, walking OR → AND → OR_WHEN in order, whose `rule_type` is `rule_type` (§5.6).
 pub fn find_rule_item_of_type<'a>(rule_set: &'a Value, rule_type: &str) -> Option<&'a Value> {
-    let children = |v: &'a Value, key: &str| v.get(key).and_then(Value::as_array).into_iter().flatten();
+    let children =
+        |v: &'a Value, key: &str| v.get(key).and_then(Value::as_array).into_iter().flatten();
     children(rule_set, "OR")
         .flat_map(|and_block| children(and_block, "AND"))
         .flat_map(|or_when_block| children(or_when_block, "OR_WHEN"))
@@ -66,7 +71,10 @@ pub fn find_rule_item_of_type<'a>(rule_set: &'a Value, rule_type: &str) -> Optio
 
 /// The list under `key` when it is a non-empty array.
 fn non_empty_list<'a>(block: &'a Value, key: &str) -> Option<&'a Vec<Value>> {
-    block.get(key).and_then(Value::as_array).filter(|list| !list.is_empty())
+    block
+        .get(key)
+        .and_then(Value::as_array)
+        .filter(|list| !list.is_empty())
 }
 
 /// AND level: every OR_WHEN block must be `true`; the first other result ends the block.
@@ -118,7 +126,8 @@ fn process_rule_item(data: &Value, item: &Value, opts: &RuleOptions) -> bool {
     };
     let found = rule_key(item).and_then(|key| lookup(data, &key, opts.keys_case_sensitive));
     match found {
-        Some(value) => apply_operator(op, value, test_against, negated, opts.js_exists_operators).unwrap_or(false),
+        Some(value) => apply_operator(op, value, test_against, negated, opts.js_exists_operators)
+            .unwrap_or(false),
         None if valueless => existence_check(op, None, negated).unwrap_or(false),
         None => false,
     }
@@ -135,8 +144,18 @@ fn rule_key(item: &Value) -> Option<Cow<'_, str>> {
 
 /// The value under the first data key equal to `key` (ASCII case-insensitively unless `case_sensitive`).
 fn lookup<'a>(data: &'a Value, key: &str, case_sensitive: bool) -> Option<&'a Value> {
-    let wanted = if case_sensitive { Cow::Borrowed(key) } else { ascii_lower(key) };
-    let matches = |k: &str| if case_sensitive { k == wanted } else { ascii_lower(k) == wanted };
+    let wanted = if case_sensitive {
+        Cow::Borrowed(key)
+    } else {
+        ascii_lower(key)
+    };
+    let matches = |k: &str| {
+        if case_sensitive {
+            k == wanted
+        } else {
+            ascii_lower(k) == wanted
+        }
+    };
     match data {
         Value::Object(map) if case_sensitive => map.get(key),
         Value::Object(map) => map.iter().find(|(k, _)| matches(k)).map(|(_, v)| v),

@@ -73,6 +73,9 @@ pub fn php_float_to_string(f: f64) -> String {
 /// Digits of `x > 0` rounded to `PHP_PRECISION` significant digits, trailing zeros dropped, and the
 /// decimal-point position (`x = 0.d1d2… × 10^decpt`).
 fn significant_digits(x: f64) -> (String, i32) {
+    if let Some(digits) = integer_tie_rounded_down(x) {
+        return (digits, PHP_PRECISION as i32 + 1);
+    }
     let sci = format!("{:.*e}", PHP_PRECISION - 1, x);
     let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
     let mut digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
@@ -80,6 +83,16 @@ fn significant_digits(x: f64) -> (String, i32) {
         digits.pop();
     }
     (digits, exp.parse::<i32>().unwrap_or(0) + 1)
+}
+
+/// `zend_dtoa` quirk: a 15-digit integer ending in 5 whose 14th digit is even is rounded down to 14
+/// digits on its exact-integer path, which keeps trailing zeros (`897255506474605.0 → "8.9725550647460E+14"`).
+fn integer_tie_rounded_down(x: f64) -> Option<String> {
+    if x.fract() != 0.0 || !(1e14..1e15).contains(&x) {
+        return None;
+    }
+    let n = x as u64;
+    (n % 10 == 5 && (n / 10).is_multiple_of(2)).then(|| (n / 10).to_string())
 }
 
 /// Layout of `zend_gcvt`: exponential form when `decpt < -3` or `decpt > precision`, else fixed.
@@ -169,7 +182,12 @@ fn scan_numeric(s: &str) -> Option<NumericPrefix> {
         }
     }
     let whole = b[end..].iter().all(|&c| is_php_space(c));
-    Some(NumericPrefix { start, end, float_syntax, whole })
+    Some(NumericPrefix {
+        start,
+        end,
+        float_syntax,
+        whole,
+    })
 }
 
 /// PHP 8 `is_numeric`: ints, floats, and strings that are entirely a decimal number with optional
@@ -248,7 +266,9 @@ pub fn php_floatval(v: &Value) -> f64 {
         Value::Null => 0.0,
         Value::Bool(b) => f64::from(u8::from(*b)),
         Value::Number(n) => Num::from_json(n).as_f64(),
-        Value::String(s) => scan_numeric(s).map_or(0.0, |p| s[p.start..p.end].parse().unwrap_or(0.0)),
+        Value::String(s) => {
+            scan_numeric(s).map_or(0.0, |p| s[p.start..p.end].parse().unwrap_or(0.0))
+        }
         Value::Array(_) | Value::Object(_) => f64::from(u8::from(php_bool(v))),
     }
 }
@@ -285,8 +305,17 @@ pub fn php_type_name(v: &Value) -> &'static str {
 /// The `(key, value)` pairs of a PHP array in order; list indexes become decimal keys.
 fn array_entries(v: &Value) -> Option<Vec<(Cow<'_, str>, &Value)>> {
     match v {
-        Value::Array(a) => Some(a.iter().enumerate().map(|(i, x)| (Cow::Owned(i.to_string()), x)).collect()),
-        Value::Object(o) => Some(o.iter().map(|(k, x)| (Cow::Borrowed(k.as_str()), x)).collect()),
+        Value::Array(a) => Some(
+            a.iter()
+                .enumerate()
+                .map(|(i, x)| (Cow::Owned(i.to_string()), x))
+                .collect(),
+        ),
+        Value::Object(o) => Some(
+            o.iter()
+                .map(|(k, x)| (Cow::Borrowed(k.as_str()), x))
+                .collect(),
+        ),
         _ => None,
     }
 }
@@ -300,9 +329,15 @@ pub fn php_identical(a: &Value, b: &Value) -> bool {
             _ => false,
         },
         (Value::Array(_) | Value::Object(_), Value::Array(_) | Value::Object(_)) => {
-            let (ea, eb) = (array_entries(a).unwrap_or_default(), array_entries(b).unwrap_or_default());
+            let (ea, eb) = (
+                array_entries(a).unwrap_or_default(),
+                array_entries(b).unwrap_or_default(),
+            );
             ea.len() == eb.len()
-                && ea.iter().zip(&eb).all(|((ka, va), (kb, vb))| ka == kb && php_identical(va, vb))
+                && ea
+                    .iter()
+                    .zip(&eb)
+                    .all(|((ka, va), (kb, vb))| ka == kb && php_identical(va, vb))
         }
         _ => a == b,
     }
@@ -325,10 +360,12 @@ pub fn php_compare(a: &Value, b: &Value) -> Ordering {
         (Value::Number(x), Value::Number(y)) => compare_nums(Num::from_json(x), Num::from_json(y)),
         (Value::Number(x), Value::String(s)) => compare_num_string(Num::from_json(x), s),
         (Value::String(s), Value::Number(y)) => compare_num_string(Num::from_json(y), s).reverse(),
-        (Value::String(s), Value::String(t)) => match (numeric_string_value(s), numeric_string_value(t)) {
-            (Some(x), Some(y)) => compare_nums(x, y),
-            _ => s.as_bytes().cmp(t.as_bytes()),
-        },
+        (Value::String(s), Value::String(t)) => {
+            match (numeric_string_value(s), numeric_string_value(t)) {
+                (Some(x), Some(y)) => compare_nums(x, y),
+                _ => s.as_bytes().cmp(t.as_bytes()),
+            }
+        }
         _ => Ordering::Equal,
     }
 }
@@ -371,7 +408,10 @@ fn compare_nums(a: Num, b: Num) -> Ordering {
 /// PHP array comparison: smaller count is less; then, in `a`'s order, each value against `b`'s value
 /// under the same key (a missing key makes the pair uncomparable → `Greater`).
 fn compare_arrays(a: &Value, b: &Value) -> Ordering {
-    let (ea, eb) = (array_entries(a).unwrap_or_default(), array_entries(b).unwrap_or_default());
+    let (ea, eb) = (
+        array_entries(a).unwrap_or_default(),
+        array_entries(b).unwrap_or_default(),
+    );
     if ea.len() != eb.len() {
         return ea.len().cmp(&eb.len());
     }
@@ -385,6 +425,62 @@ fn compare_arrays(a: &Value, b: &Value) -> Ordering {
         }
     }
     Ordering::Equal
+}
+
+/// PHP `json_decode($s, true)`: `None` when `s` is not valid JSON. Numbers are typed as PHP types them:
+/// integers beyond `i64` become floats and `-0` is the int 0 (`-0.0` stays a float).
+pub fn php_json_decode(s: &str) -> Option<Value> {
+    let text = drop_negative_zero_ints(s);
+    serde_json::from_str::<Value>(&text).ok().map(php_numbers)
+}
+
+/// Rewrites the JSON number token `-0` (no fraction or exponent) to `0`, outside strings; serde_json
+/// would read it as the float `-0.0`.
+fn drop_negative_zero_ints(s: &str) -> Cow<'_, str> {
+    let b = s.as_bytes();
+    let mut dropped = Vec::new();
+    let (mut in_string, mut i) = (false, 0);
+    while i < b.len() {
+        match b[i] {
+            b'\\' if in_string => i += 1,
+            b'"' => in_string = !in_string,
+            b'-' if !in_string
+                && b.get(i + 1) == Some(&b'0')
+                && !b
+                    .get(i + 2)
+                    .is_some_and(|c| c.is_ascii_digit() || matches!(c, b'.' | b'e' | b'E')) =>
+            {
+                dropped.push(i)
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    if dropped.is_empty() {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut from = 0;
+    for at in dropped {
+        out.push_str(&s[from..at]);
+        from = at + 1;
+    }
+    out.push_str(&s[from..]);
+    Cow::Owned(out)
+}
+
+/// Integers that do not fit `i64` become floats, as PHP's decoder types them.
+fn php_numbers(v: Value) -> Value {
+    match v {
+        Value::Number(n) if !n.is_i64() && !n.is_f64() => {
+            Number::from_f64(n.as_f64().unwrap_or(0.0)).map_or(Value::Null, Value::Number)
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(php_numbers).collect()),
+        Value::Object(map) => {
+            Value::Object(map.into_iter().map(|(k, x)| (k, php_numbers(x))).collect())
+        }
+        other => other,
+    }
 }
 
 #[cfg(test)]
@@ -422,6 +518,11 @@ mod tests {
             (0.05, "0.05"),
             (-9.7, "-9.7"),
             (12345678901234.0, "12345678901234"),
+            (897255506474605.0, "8.9725550647460E+14"),
+            (824525234740005.0, "8.2452523474000E+14"),
+            (824525234740015.0, "8.2452523474002E+14"),
+            (-100000000000005.0, "-1.0000000000000E+14"),
+            (824525234740004.0, "8.2452523474E+14"),
         ];
         for &(f, want) in cases {
             assert_eq!(php_float_to_string(f), want, "float {f:e}");
@@ -439,7 +540,10 @@ mod tests {
         assert_eq!(php_string(&json!([1])), "Array");
         assert_eq!(php_string(&json!({"a": 1})), "Array");
         // Beyond i64, json_decode yields a float.
-        assert_eq!(php_string(&json!(18446744073709551615u64)), "1.844674407371E+19");
+        assert_eq!(
+            php_string(&json!(18446744073709551615u64)),
+            "1.844674407371E+19"
+        );
     }
 
     #[test]
@@ -492,8 +596,20 @@ mod tests {
         ("-9999999999999999999", true, i64::MIN, -1e19, true),
         ("1e999", true, 0, f64::INFINITY, true),
         ("-1e999", true, 0, f64::NEG_INFINITY, true),
-        ("9223372036854775807", true, i64::MAX, 9.223372036854776e18, true),
-        ("9223372036854775808", true, i64::MAX, 9.223372036854776e18, true),
+        (
+            "9223372036854775807",
+            true,
+            i64::MAX,
+            9.223372036854776e18,
+            true,
+        ),
+        (
+            "9223372036854775808",
+            true,
+            i64::MAX,
+            9.223372036854776e18,
+            true,
+        ),
         ("1.5e3", true, 1500, 1500.0, true),
         ("0.0", true, 0, 0.0, true),
         ("-.5", true, 0, -0.5, true),
@@ -542,7 +658,25 @@ mod tests {
         assert!(!php_identical(&json!("1"), &json!(1)));
         assert!(php_identical(&json!([]), &json!({})));
         assert!(php_identical(&json!(["a"]), &json!({"0": "a"})));
-        assert!(!php_identical(&json!({"a": 1, "b": 2}), &json!({"b": 2, "a": 1})));
+        assert!(!php_identical(
+            &json!({"a": 1, "b": 2}),
+            &json!({"b": 2, "a": 1})
+        ));
+    }
+
+    #[test]
+    fn json_decode_types_numbers_like_php() {
+        // php -r 'var_export(json_decode(<text>, true));'
+        let text = r#"["-0", -0, -0e1, -0.0, {"a":-0}, "\\\"-0", 18446744073709551616, -9223372036854775808]"#;
+        let got = php_json_decode(text).unwrap();
+        let want =
+            json!(["-0", 0, -0.0, -0.0, {"a": 0}, "\\\"-0", 1.8446744073709552e19, i64::MIN]);
+        assert_eq!(got, want);
+        assert!(got[1].is_i64() && got[4]["a"].is_i64() && got[6].is_f64());
+        assert!(got[2].as_f64().unwrap().is_sign_negative());
+        assert_eq!(php_json_decode("not json"), None);
+        assert_eq!(php_json_decode(""), None);
+        assert_eq!(php_json_decode("-0"), Some(json!(0)));
     }
 
     #[test]
