@@ -10,5 +10,7 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
     let module = php::dtos::register(module);
     let module = php::bucketing_attributes::register(module);
     let module = php::interfaces::register(module);
-    php::array_cache::register(module)
+    let module = php::array_cache::register(module);
+    // Context before Core: Core::createContext's return type is checked against the interface.
+    module.class::<php::context::Context>().class::<php::core::Core>().class::<php::core::ConvertSdk>()
 }

@@ -6,6 +6,7 @@ use ext_php_rs::types::Zval;
 use serde_json::Value;
 
 use super::convert::zval_to_value;
+use super::dtos::read_property;
 
 /// What a decision call reads from its attributes.
 #[derive(Debug, Default)]
@@ -26,7 +27,7 @@ pub fn member(attrs: &Zval, name: &str) -> Option<Value> {
         return arr.get(name).map(zval_to_value);
     }
     let obj = attrs.object()?;
-    obj.get_property::<&Zval>(name).ok().map(zval_to_value)
+    Some(zval_to_value(&read_property(obj, name)))
 }
 
 impl CallAttributes {

@@ -1,5 +1,6 @@
 //! `ConvertSdk\Context`: one visitor (spec §1.4). Decisions are made by the engine; this file
 //! reads arguments, loads/saves the visitor's StoreData and turns engine results into DTOs and events.
+#![allow(non_snake_case)] // PHP parameter names (named arguments) are camelCase
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -24,6 +25,7 @@ use super::convert::{value_to_zval, zval_to_value};
 use super::dtos::{BucketedFeature, BucketedVariation};
 use super::enums::FeatureStatus;
 use super::instance::Instance;
+use super::interfaces::ArrayZval;
 use super::logger::Level;
 
 const CLASS: &str = "ConvertSdk\\Context";
@@ -199,8 +201,13 @@ impl Context {
 
 #[php_impl]
 impl Context {
+    /// Private: contexts come from `Core::createContext()`.
+    #[php(vis = "private")]
+    pub fn __construct() -> PhpResult<Self> {
+        Err(super::core::not_constructible("ConvertSdk\\Context", "Core::createContext()"))
+    }
+
     /// `runExperience(string $experienceKey, ?BucketingAttributes $attributes = null): ?BucketedVariation`.
-    #[allow(non_snake_case)]
     #[php(optional = attributes)]
     pub fn run_experience(&self, experienceKey: &Zval, attributes: Option<&Zval>) -> PhpResult<Option<BucketedVariation>> {
         let key = string_arg(experienceKey, &func("runExperience"), 1, "experienceKey")?;
@@ -275,7 +282,6 @@ impl Context {
     /// `trackConversion(string $goalKey, ?ConversionAttributes $attributes = null): RuleError|bool|null` (§7.6).
     /// Goal rules, deduplication and the `conversion` event are applied; sending the tracking
     /// events is not built yet (issue 5).
-    #[allow(non_snake_case)]
     #[php(optional = attributes)]
     pub fn track_conversion(&self, goalKey: &Zval, attributes: Option<&Zval>) -> PhpResult<Zval> {
         let goal_key = string_arg(goalKey, &func("trackConversion"), 1, "goalKey")?;
@@ -315,7 +321,6 @@ impl Context {
     }
 
     /// `runCustomSegments(array $segmentKeys, ?array $attributes = null): ?array` (§10.3).
-    #[allow(non_snake_case)]
     #[php(optional = attributes)]
     pub fn run_custom_segments(&self, segmentKeys: &Zval, attributes: Option<&Zval>) -> PhpResult<Option<Vec<String>>> {
         let keys = optional_array(Some(segmentKeys), &func("runCustomSegments"), 1, "segmentKeys")?
@@ -345,7 +350,6 @@ impl Context {
     }
 
     /// Deprecated alias of `runCustomSegments`.
-    #[allow(non_snake_case)]
     #[php(optional = attributes)]
     pub fn set_custom_segments(&self, segmentKeys: &Zval, attributes: Option<&Zval>) -> PhpResult<Option<Vec<String>>> {
         self.run_custom_segments(segmentKeys, attributes)
@@ -353,7 +357,6 @@ impl Context {
 
     /// `updateVisitorProperties(string $visitorId, array $visitorProperties): void`: every key goes
     /// into the stored `segments` of that visitor.
-    #[allow(non_snake_case)]
     pub fn update_visitor_properties(&self, visitorId: &Zval, visitorProperties: &Zval) -> PhpResult<()> {
         let id = string_arg(visitorId, &func("updateVisitorProperties"), 1, "visitorId")?;
         let props = optional_array(Some(visitorProperties), &func("updateVisitorProperties"), 2, "visitorProperties")?
@@ -370,22 +373,20 @@ impl Context {
     }
 
     /// `getConfigEntity(string $key, string $entityType): ?array`.
-    #[allow(non_snake_case)]
-    pub fn get_config_entity(&self, key: &Zval, entityType: &Zval) -> PhpResult<Option<Zval>> {
+    pub fn get_config_entity(&self, key: &Zval, entityType: &Zval) -> PhpResult<Option<ArrayZval>> {
         let key = string_arg(key, &func("getConfigEntity"), 1, "key")?;
         self.entity(&key, "key", entityType, "getConfigEntity")
     }
 
     /// `getConfigEntityById(string $id, string $entityType): ?array`.
-    #[allow(non_snake_case)]
-    pub fn get_config_entity_by_id(&self, id: &Zval, entityType: &Zval) -> PhpResult<Option<Zval>> {
+    pub fn get_config_entity_by_id(&self, id: &Zval, entityType: &Zval) -> PhpResult<Option<ArrayZval>> {
         let id = string_arg(id, &func("getConfigEntityById"), 1, "id")?;
         self.entity(&id, "id", entityType, "getConfigEntityById")
     }
 
     /// `getVisitorData(): array`: the visitor's StoreData (`[]` when nothing is stored).
-    pub fn get_visitor_data(&self) -> Zval {
-        value_to_zval(&self.instance.load(&self.store_key))
+    pub fn get_visitor_data(&self) -> ArrayZval {
+        ArrayZval(value_to_zval(&self.instance.load(&self.store_key)))
     }
 
     /// `releaseQueues(?string $reason = null): void`.
@@ -422,11 +423,11 @@ impl Context {
     }
 
     /// `getAttributes(): array`: the context's visitor properties.
-    pub fn get_attributes(&self) -> Zval {
-        match self.visitor_properties.borrow().as_ref() {
+    pub fn get_attributes(&self) -> ArrayZval {
+        ArrayZval(match self.visitor_properties.borrow().as_ref() {
             Some(v) => value_to_zval(v),
             None => Zval::new_array(),
-        }
+        })
     }
 
     /// `getVisitorId(): string`.
@@ -436,11 +437,11 @@ impl Context {
 }
 
 impl Context {
-    fn entity(&self, wanted: &str, field: &str, entity_type: &Zval, method: &str) -> PhpResult<Option<Zval>> {
+    fn entity(&self, wanted: &str, field: &str, entity_type: &Zval, method: &str) -> PhpResult<Option<ArrayZval>> {
         let ty = match zval_to_value(entity_type) {
             Value::String(s) => s,
             _ => return Err(type_error(&func(method), 2, "entityType", "string", entity_type)),
         };
-        Ok(self.config.entity(&ty, field, wanted).map(value_to_zval))
+        Ok(self.config.entity(&ty, field, wanted).map(|e| ArrayZval(value_to_zval(e))))
     }
 }

@@ -7,6 +7,8 @@ use ext_php_rs::flags::ClassFlags;
 use ext_php_rs::types::{ArrayKey, ZendHashTable, Zval};
 use serde_json::{Map, Number, Value};
 
+use super::dtos::read_property;
+
 /// Deepest nesting converted; deeper values become `null` (guards against recursive arrays).
 const MAX_DEPTH: usize = 64;
 
@@ -38,9 +40,7 @@ fn convert_in(z: &Zval, depth: usize) -> Value {
     if let Some(obj) = z.object() {
         let ce = obj.get_class_entry();
         if ce.flags().contains(ClassFlags::Enum) {
-            if let Ok(v) = obj.get_property::<&Zval>("value") {
-                return convert_in(v, depth + 1);
-            }
+            return convert_in(&read_property(obj, "value"), depth + 1);
         }
     }
     Value::Null

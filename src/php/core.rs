@@ -1,4 +1,5 @@
 //! `ConvertSdk\ConvertSDK` (the factory) and `ConvertSdk\Core` (the SDK instance), spec §1.2–§1.3.
+#![allow(non_snake_case)] // PHP parameter names (named arguments) are camelCase
 
 use std::rc::Rc;
 use std::sync::Arc;
@@ -24,6 +25,12 @@ pub struct ConvertSdk;
 
 #[php_impl]
 impl ConvertSdk {
+    /// Private: the SDK is built with `ConvertSDK::create()`.
+    #[php(vis = "private")]
+    pub fn __construct() -> PhpResult<Self> {
+        Err(not_constructible("ConvertSdk\\ConvertSDK", "ConvertSDK::create()"))
+    }
+
     /// Builds an SDK instance from options (§1.2). Config problems do not throw: they are
     /// reported through the `ready` event and `isReady() === false`.
     #[php(optional = config)]
@@ -41,6 +48,11 @@ impl ConvertSdk {
 #[php(implements(super::interfaces::PhpInterfaceCoreInterface))]
 pub struct Core {
     instance: Rc<Instance>,
+}
+
+/// The error for constructing a class that only the SDK may build.
+pub fn not_constructible(class: &str, instead: &str) -> ext_php_rs::exception::PhpException {
+    ext_php_rs::exception::PhpException::new(format!("{class} cannot be constructed directly; use {instead}"), 0, ext_php_rs::zend::ce::error())
 }
 
 /// Outcome of initialisation: the config, or the exception delivered as the `ready` error.
@@ -77,10 +89,15 @@ impl Core {
 
 #[php_impl]
 impl Core {
+    /// Private: instances come from `ConvertSDK::create()`.
+    #[php(vis = "private")]
+    pub fn __construct() -> PhpResult<Self> {
+        Err(not_constructible("ConvertSdk\\Core", "ConvertSDK::create()"))
+    }
+
     pub const DEFAULT_DATA_REFRESH_INTERVAL: i64 = 300;
 
     /// `createContext(string $visitorId, ?array $visitorAttributes = null): ?ContextInterface`.
-    #[allow(non_snake_case)]
     #[php(optional = visitorAttributes)]
     pub fn create_context(&self, visitorId: &Zval, visitorAttributes: Option<&Zval>) -> PhpResult<Option<Context>> {
         let visitor_id = string_arg(visitorId, "ConvertSdk\\Core::createContext", 1, "visitorId")?;
@@ -97,7 +114,6 @@ impl Core {
     }
 
     /// `on(string|SystemEvents $event, callable $fn): void` (§9.2).
-    #[allow(non_snake_case)]
     pub fn on(&self, event: &Zval, r#fn: &Zval) -> PhpResult<()> {
         let name = match zval_to_value(event) {
             serde_json::Value::String(s) => s,
