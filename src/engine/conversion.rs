@@ -6,7 +6,6 @@ use serde_json::{Map, Value};
 use crate::config::Config;
 use crate::experience::Effects;
 use crate::rules::{RuleError, RuleOptions, is_rule_matched};
-use crate::store_data::put_data;
 use crate::value::php_bool;
 
 /// What `trackConversion` decided.
@@ -70,10 +69,7 @@ pub fn track_conversion(
     goals.insert(req.goal_key.to_string(), Value::Bool(true));
     let mut patch = Map::new();
     patch.insert("goals".into(), Value::Object(goals));
-    if let Some(updated) = put_data(data, &Value::Object(patch)) {
-        *data = updated;
-        fx.data_changed = true;
-    }
+    fx.put(data, &Value::Object(patch));
     ConversionOutcome::Accepted {
         goal_id: goal.id.clone(),
         send_conversion: !triggered,

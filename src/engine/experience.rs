@@ -85,10 +85,13 @@ pub struct Effects<'c> {
     pub data_changed: bool,
 }
 
-fn apply_patch(data: &mut Value, patch: &Value, fx: &mut Effects<'_>) {
-    if let Some(updated) = put_data(data, patch) {
-        *data = updated;
-        fx.data_changed = true;
+impl Effects<'_> {
+    /// `putData` (§6.4) on the visitor's data, remembering whether it changed.
+    pub fn put(&mut self, data: &mut Value, patch: &Value) {
+        if let Some(updated) = put_data(data, patch) {
+            *data = updated;
+            self.data_changed = true;
+        }
     }
 }
 
@@ -139,7 +142,7 @@ impl<'c> Decider<'c> {
         if input.update_visitor_properties && !store_data::is_empty(input.visitor_properties) {
             patch.as_object_mut().unwrap().insert("segments".into(), input.visitor_properties.clone());
         }
-        apply_patch(data, &patch, fx);
+        fx.put(data, &patch);
         fx.list.push(Effect::Bucketed { experience_id: exp.id.clone(), variation_id: variation.id.clone() });
         Outcome::Variation { experience: exp, variation, bucket_value: Some(value) }
     }
@@ -224,7 +227,7 @@ impl<'c> Decider<'c> {
             }
         }
         let list = Value::Array(stored.into_iter().map(Value::String).collect());
-        apply_patch(data, &single_key("locations", list), fx);
+        fx.put(data, &single_key("locations", list));
         match first_error {
             Some(e) => Err(e),
             None => Ok(matched),

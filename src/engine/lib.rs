@@ -17,3 +17,4 @@ pub mod features;
 pub mod segments;
 pub mod memory_store;
 pub mod conversion;
+pub mod store_key;

@@ -5,15 +5,12 @@ use serde_json::Value;
 use crate::config::Config;
 use crate::experience::Effects;
 use crate::rules::{RuleError, RuleOptions, is_rule_matched};
-use crate::store_data::{self, filter_report_segments, put_data, segments_patch};
+use crate::store_data::{self, filter_report_segments, segments_patch};
 
 /// `putSegments` (§10.2): stores only the report keys of `props`; nothing when there are none.
 pub fn put_segments(data: &mut Value, props: &Value, fx: &mut Effects<'_>) {
     if let (Some(segments), _) = filter_report_segments(props) {
-        if let Some(updated) = put_data(data, &segments_patch(Value::Object(segments))) {
-            *data = updated;
-            fx.data_changed = true;
-        }
+        fx.put(data, &segments_patch(Value::Object(segments)));
     }
 }
 

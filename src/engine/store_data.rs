@@ -16,9 +16,29 @@ pub const KEYS: [&str; 4] = ["bucketing", "locations", "segments", "goals"];
 pub const REPORT_SEGMENT_KEYS: [&str; 7] =
     ["browser", "devices", "source", "campaign", "visitor_type", "country", "custom_segments"];
 
-/// A value read from a store: arrays are kept, anything else (string, object, false) is "no data".
-pub fn from_stored(v: &Value) -> Value {
-    if is_php_array(v) { v.clone() } else { Value::Object(Map::new()) }
+/// A value read from a store, cleaned: anything but an array (string, object, `false`) is "no data";
+/// only the four known keys are kept, each only when it is an array. Records written by the official
+/// PHP SDK carry junk members in `segments` (§6.3, §14 row 2): `properties` is dropped and the nested
+/// `segments` is dropped after its report keys are lifted where the flat ones are missing.
+pub fn from_stored(v: Value) -> Value {
+    let Value::Object(mut top) = v else { return Value::Object(Map::new()) };
+    let mut clean = Map::new();
+    for k in KEYS {
+        if let Some(part) = top.remove(k).filter(is_php_array) {
+            clean.insert(k.to_string(), part);
+        }
+    }
+    if let Some(Value::Object(segments)) = clean.get_mut("segments") {
+        segments.remove("properties");
+        if let Some(Value::Object(nested)) = segments.remove("segments") {
+            for (k, v) in nested {
+                if REPORT_SEGMENT_KEYS.contains(&k.as_str()) && !segments.contains_key(&k) {
+                    segments.insert(k, v);
+                }
+            }
+        }
+    }
+    Value::Object(clean)
 }
 
 /// True when nothing is stored.
@@ -136,9 +156,24 @@ mod tests {
     }
 
     #[test]
+    fn php_sdk_junk_keys_are_cleaned() {
+        let legacy = json!({"bucketing": {"1001": "10011"}, "locations": ["checkout-page"],
+            "segments": {"country": "DE", "properties": null,
+                         "segments": {"country": "FR", "custom_segments": ["4001"]}},
+            "goals": {"purchase": true}, "junk": 1});
+        assert_eq!(
+            from_stored(legacy),
+            json!({"bucketing": {"1001": "10011"}, "locations": ["checkout-page"],
+                   "segments": {"country": "DE", "custom_segments": ["4001"]}, "goals": {"purchase": true}})
+        );
+        assert_eq!(from_stored(json!({"bucketing": "corrupt", "goals": 5})), json!({}));
+    }
+
+    #[test]
     fn foreign_values_are_no_data() {
-        assert!(is_empty(&from_stored(&json!("garbage"))));
-        assert!(is_empty(&from_stored(&json!(false))));
+        assert!(is_empty(&from_stored(json!("garbage"))));
+        assert!(is_empty(&from_stored(json!(false))));
+        assert!(is_empty(&from_stored(json!(["a", "list"]))));
         assert_eq!(stored_variation(&json!({"bucketing": {"1": ""}}), "1"), None);
         assert_eq!(stored_variation(&json!({"bucketing": {"1": 10011}}), "1").as_deref(), Some("10011"));
     }

@@ -41,6 +41,8 @@ pub struct Context {
     store_key: String,
     /// Non-report attributes (not persisted); `None` until some are set.
     visitor_properties: RefCell<Option<Value>>,
+    /// The visitor's StoreData, read from the store once, on first need.
+    data: RefCell<Option<Value>>,
 }
 
 fn func(method: &str) -> String {
@@ -51,7 +53,14 @@ impl Context {
     /// Construction (§1.4.1): report segments of the attributes are stored, the rest kept.
     pub fn new(instance: Rc<Instance>, config: Arc<Config>, visitor_id: String, attributes: Option<Value>) -> Context {
         let store_key = instance.store_key(&config, &visitor_id);
-        let ctx = Context { instance, config, visitor_id, store_key, visitor_properties: RefCell::new(None) };
+        let ctx = Context {
+            instance,
+            config,
+            visitor_id,
+            store_key,
+            visitor_properties: RefCell::new(None),
+            data: RefCell::new(None),
+        };
         if let Some(attrs) = attributes.filter(|a| !store_data::is_empty(a)) {
             let (segments, others) = filter_report_segments(&attrs);
             *ctx.visitor_properties.borrow_mut() = others.map(Value::Object);
@@ -69,17 +78,24 @@ impl Context {
 
     /// Loads the visitor's data, runs `f`, saves the data when it changed and performs the
     /// side effects the engine asked for.
-    fn update_data<'s, R>(&'s self, f: impl FnOnce(&mut Value, &mut Effects<'s>) -> R) -> R {
-        self.update_data_for(&self.store_key, f)
+    /// The visitor's data: read once per context (lazily), then kept.
+    fn load(&self) -> Value {
+        if let Some(data) = self.data.borrow_mut().take() {
+            return data;
+        }
+        self.instance.read(&self.store_key, &self.visitor_id)
     }
 
-    fn update_data_for<'s, R>(&'s self, key: &str, f: impl FnOnce(&mut Value, &mut Effects<'s>) -> R) -> R {
-        let mut data = self.instance.load(key);
+    /// Runs `f` on the visitor's data, writes it (once) when it changed, then performs the
+    /// side effects the engine asked for.
+    fn update_data<'s, R>(&'s self, f: impl FnOnce(&mut Value, &mut Effects<'s>) -> R) -> R {
+        let mut data = self.load();
         let mut fx = Effects::default();
         let result = f(&mut data, &mut fx);
         if fx.data_changed {
-            self.instance.save(key, data);
+            self.instance.write(&self.store_key, &data);
         }
+        *self.data.borrow_mut() = Some(data);
         self.perform(&fx);
         result
     }
@@ -362,13 +378,14 @@ impl Context {
         let props = optional_array(Some(visitorProperties), &func("updateVisitorProperties"), 2, "visitorProperties")?
             .ok_or_else(|| type_error(&func("updateVisitorProperties"), 2, "visitorProperties", "array", visitorProperties))?;
         let patch = segments_patch(zval_to_value(props));
-        let key = self.instance.store_key(&self.config, &id);
-        self.update_data_for(&key, |data, fx| {
-            if let Some(updated) = put_data(data, &patch) {
-                *data = updated;
-                fx.data_changed = true;
+        if id == self.visitor_id {
+            self.update_data(|data, fx| fx.put(data, &patch));
+        } else {
+            let key = self.instance.store_key(&self.config, &id);
+            if let Some(updated) = put_data(&self.instance.read(&key, &id), &patch) {
+                self.instance.write(&key, &updated);
             }
-        });
+        }
         Ok(())
     }
 
@@ -386,7 +403,10 @@ impl Context {
 
     /// `getVisitorData(): array`: the visitor's StoreData (`[]` when nothing is stored).
     pub fn get_visitor_data(&self) -> ArrayZval {
-        ArrayZval(value_to_zval(&self.instance.load(&self.store_key)))
+        let data = self.load();
+        let z = value_to_zval(&data);
+        *self.data.borrow_mut() = Some(data);
+        ArrayZval(z)
     }
 
     /// `releaseQueues(?string $reason = null): void`.

@@ -6,6 +6,9 @@ use std::sync::Arc;
 
 use convert_sdk_engine::config::Config;
 use convert_sdk_engine::memory_store::MemoryStore;
+use convert_sdk_engine::merge::deep_merge;
+use convert_sdk_engine::store_data;
+use convert_sdk_engine::store_key::{legacy_store_key, store_key};
 use ext_php_rs::types::Zval;
 use serde_json::{Map, Value};
 
@@ -13,6 +16,7 @@ use super::convert::value_to_zval;
 use super::events::EventBus;
 use super::logger::Level;
 use super::options::SdkOptions;
+use super::visitor_store::VisitorStore;
 
 pub struct Instance {
     pub options: SdkOptions,
@@ -20,26 +24,40 @@ pub struct Instance {
     pub config: Option<Arc<Config>>,
     pub events: EventBus,
     memory: RefCell<MemoryStore>,
+    store: Option<VisitorStore>,
 }
 
 impl Instance {
     pub fn new(options: SdkOptions, config: Option<Arc<Config>>) -> Instance {
-        Instance { options, config, events: EventBus::default(), memory: RefCell::default() }
+        let store = VisitorStore::select(options.data_store.as_ref(), options.cache.as_ref(), &options.logger);
+        Instance { options, config, events: EventBus::default(), memory: RefCell::default(), store }
     }
 
-    /// `{account_id}-{project_id}-{visitorId}` (§6.2).
+    /// The PSR-16-safe store key of a visitor (§6.2, `store_key` module).
     pub fn store_key(&self, config: &Config, visitor_id: &str) -> String {
-        format!("{}-{}-{}", config.account_id, config.project_id, visitor_id)
+        store_key(&config.account_id, &config.project_id, visitor_id)
     }
 
-    /// The visitor's StoreData (`{}` when nothing is stored).
-    pub fn load(&self, key: &str) -> Value {
-        self.memory.borrow().get(key).cloned().unwrap_or_else(|| Value::Object(Map::new()))
+    /// `getData` (§6.4): the in-memory copy merged with the store's (store wins), `{}` when
+    /// nothing is stored. One `get` (two with `legacyStoreKeys` when the new key is empty).
+    pub fn read(&self, key: &str, visitor_id: &str) -> Value {
+        let memory = self.memory.borrow().get(key).cloned();
+        let memory = memory.unwrap_or_else(|| Value::Object(Map::new()));
+        let Some(store) = &self.store else { return memory };
+        let logger = &self.options.logger;
+        let mut stored = store.get(key, logger);
+        if store_data::is_empty(&stored) && self.options.legacy_store_keys {
+            stored = store.get(&legacy_store_key(visitor_id), logger);
+        }
+        if store_data::is_empty(&stored) { memory } else { deep_merge(&memory, &stored) }
     }
 
-    /// Saves changed StoreData.
-    pub fn save(&self, key: &str, data: Value) {
-        self.memory.borrow_mut().set(key, data);
+    /// Saves changed StoreData: the in-memory layer, then one `set` on the store.
+    pub fn write(&self, key: &str, data: &Value) {
+        self.memory.borrow_mut().set(key, data.clone());
+        if let Some(store) = &self.store {
+            store.set(key, data, &self.options.logger);
+        }
     }
 
     pub fn log(&self, level: Level, message: impl FnOnce() -> String) {

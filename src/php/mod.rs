@@ -15,3 +15,4 @@ pub mod instance;
 pub mod logger;
 pub mod options;
 pub mod userland;
+pub mod visitor_store;

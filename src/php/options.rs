@@ -32,6 +32,8 @@ pub struct SdkOptions {
     pub config_endpoint: String,
     pub track_endpoint: String,
     pub batch_size: i64,
+    /// `legacyStoreKeys`: also read the official PHP SDK's `--{visitorId}` records.
+    pub legacy_store_keys: bool,
     pub cache: Option<Zval>,
     pub data_store: Option<Zval>,
     pub logger: Logger,
@@ -119,6 +121,7 @@ pub fn parse(options: &ZendHashTable) -> Result<SdkOptions, PhpException> {
         config_endpoint: str_at(&merged, "/api/endpoint/config", DEFAULT_CONFIG_ENDPOINT),
         track_endpoint: str_at(&merged, "/api/endpoint/track", DEFAULT_TRACK_ENDPOINT),
         batch_size: merged.pointer("/events/batch_size").map_or(10, php_intval),
+        legacy_store_keys: merged.get("legacyStoreKeys").is_some_and(php_bool),
         cache: object_option(options, "cache"),
         data_store: options.get("dataStore").map(Zval::dereference).filter(|z| !z.is_null()).map(Zval::shallow_clone),
         logger: build_logger(options, &merged),
