@@ -18,3 +18,4 @@ pub mod segments;
 pub mod memory_store;
 pub mod conversion;
 pub mod store_key;
+pub mod tracking;

@@ -5,6 +5,8 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use convert_sdk_engine::config::Config;
+
+use super::config_source::{self, Loaded};
 use ext_php_rs::flags::ClassFlags;
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::{ZendHashTable, Zval};
@@ -55,30 +57,21 @@ pub fn not_constructible(class: &str, instead: &str) -> ext_php_rs::exception::P
     ext_php_rs::exception::PhpException::new(format!("{class} cannot be constructed directly; use {instead}"), 0, ext_php_rs::zend::ce::error())
 }
 
-/// Outcome of initialisation: the config, or the exception delivered as the `ready` error.
-fn install_config(options: &SdkOptions) -> Result<Arc<Config>, Zval> {
-    if !options.sdk_key.is_empty() {
-        return Err(exceptions::config_fetch_object(
-            "Config fetch from sdkKey is not available in this build yet; pass the config as 'data'",
-            0,
-            &options.config_endpoint,
-        ));
-    }
-    Config::from_value(options.data.clone()).map(Arc::new).map_err(|e| exceptions::config_validation_object(&e.0))
-}
-
 impl Core {
+    /// Initialisation (§1.2.2): never throws; failures are delivered as the `ready` error.
     fn initialise(options: SdkOptions) -> Core {
-        let installed = install_config(&options);
-        let (config, err) = match installed {
-            Ok(c) => (Some(c), Zval::null()),
-            Err(e) => (None, e),
+        let (config, err, updated) = match config_source::load(&options) {
+            Loaded::Config { config, updated } => (Some(config), Zval::null(), updated),
+            Loaded::Failed(e) => (None, e, false),
         };
         let instance = Rc::new(Instance::new(options, config));
         if instance.config.is_none() {
             instance.log(Level::Error, || "SDK initialisation failed; see the 'ready' event error".into());
         }
         instance.events.fire("ready", &Zval::new_array(), &err, true, &instance.options.logger);
+        if updated {
+            instance.fire("config.updated", || serde_json::Value::Array(Vec::new()), true);
+        }
         Core { instance }
     }
 

@@ -16,3 +16,4 @@ pub mod logger;
 pub mod options;
 pub mod userland;
 pub mod visitor_store;
+pub mod config_source;

@@ -2,7 +2,10 @@
 //! validation with the exact exception class and message of the official SDK.
 
 use convert_sdk_engine::experience::BucketingSettings;
-use convert_sdk_engine::merge::{deep_merge, is_php_array};
+use std::time::Duration;
+
+use convert_sdk_engine::merge::deep_merge;
+use convert_sdk_net::http::HttpLimits;
 use convert_sdk_engine::rules::RuleOptions;
 use convert_sdk_engine::value::{php_bool, php_floatval, php_intval, php_string};
 use ext_php_rs::exception::PhpException;
@@ -21,8 +24,8 @@ pub struct SdkOptions {
     pub sdk_key: String,
     pub sdk_key_secret: String,
     pub environment: String,
-    /// The `data` config (only meaningful when `sdk_key` is empty).
-    pub data: Value,
+    /// The `data` config array (only meaningful when `sdk_key` is empty).
+    pub data: Option<Zval>,
     pub bucketing: BucketingSettings,
     pub rules: RuleOptions,
     pub data_refresh_interval_ms: i64,
@@ -32,6 +35,8 @@ pub struct SdkOptions {
     pub config_endpoint: String,
     pub track_endpoint: String,
     pub batch_size: i64,
+    /// Timeouts and caps of config fetches (`network.connectTimeout`, `network.timeout`, in ms).
+    pub http_limits: HttpLimits,
     /// `legacyStoreKeys`: also read the official PHP SDK's `--{visitorId}` records.
     pub legacy_store_keys: bool,
     pub cache: Option<Zval>,
@@ -96,9 +101,9 @@ pub fn parse(options: &ZendHashTable) -> Result<SdkOptions, PhpException> {
         k if is_empty(k) => String::new(),
         _ => return Err(native_invalid_argument("sdkKey must be a string")),
     };
-    // `data` as given (not merged); must be an array in data mode.
-    let data = options.get("data").map(zval_to_value).unwrap_or(Value::Null);
-    if sdk_key.is_empty() && !is_php_array(&data) {
+    // `data` as given (not merged, not converted: see config_source); an array in data mode.
+    let data = options.get("data").map(Zval::dereference).filter(|z| z.is_array()).map(Zval::shallow_clone);
+    if sdk_key.is_empty() && data.is_none() {
         return Err(native_invalid_argument("data must be an array"));
     }
     Ok(SdkOptions {
@@ -121,11 +126,23 @@ pub fn parse(options: &ZendHashTable) -> Result<SdkOptions, PhpException> {
         config_endpoint: str_at(&merged, "/api/endpoint/config", DEFAULT_CONFIG_ENDPOINT),
         track_endpoint: str_at(&merged, "/api/endpoint/track", DEFAULT_TRACK_ENDPOINT),
         batch_size: merged.pointer("/events/batch_size").map_or(10, php_intval),
+        http_limits: http_limits(&merged),
         legacy_store_keys: merged.get("legacyStoreKeys").is_some_and(php_bool),
         cache: object_option(options, "cache"),
         data_store: options.get("dataStore").map(Zval::dereference).filter(|z| !z.is_null()).map(Zval::shallow_clone),
         logger: build_logger(options, &merged),
     })
+}
+
+/// HTTP bounds from `network.connectTimeout` and `network.timeout` (milliseconds, > 0).
+fn http_limits(merged: &Value) -> HttpLimits {
+    let ms = |p: &str| merged.pointer(p).map(php_intval).filter(|v| *v > 0).map(|v| Duration::from_millis(v as u64));
+    let defaults = HttpLimits::default();
+    HttpLimits {
+        connect_timeout: ms("/network/connectTimeout").unwrap_or(defaults.connect_timeout),
+        total_timeout: ms("/network/timeout").unwrap_or(defaults.total_timeout),
+        ..defaults
+    }
 }
 
 /// The options array as an engine value, `data` excepted (converted once, separately).

@@ -18,7 +18,7 @@ pub struct VisitorStore {
 }
 
 /// True when `z` is an object implementing PSR-16's `CacheInterface`.
-fn is_psr16_cache(z: &Zval) -> bool {
+pub fn is_psr16_cache(z: &Zval) -> bool {
     let Some(obj) = z.object() else { return false };
     ClassEntry::try_find(PSR16_INTERFACE).is_some_and(|ce| obj.instance_of(ce))
 }

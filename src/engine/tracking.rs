@@ -1,0 +1,215 @@
+//! Tracking events, the per-SDK queue and the request body (spec §7.1–§7.3).
+//!
+//! Everything here is pure: the binding layer enqueues events, decides when to release and hands the
+//! drained queue to `payload`, then posts it (crate `convert_sdk_net`).
+//!
+//! Text is carried as Rust `String`s, so every string in a payload is valid UTF-8 by construction:
+//! invalid UTF-8 coming from PHP must be replaced when it is converted to a `String` (binding layer),
+//! never here. `serde_json::Value` cannot hold NaN or infinities, so serialising never fails either.
+
+use std::collections::HashMap;
+
+use serde_json::{Map, Value};
+
+use crate::merge::to_map;
+use crate::store_data::REPORT_SEGMENT_KEYS;
+
+/// `{"eventType": ..., "data": ...}`.
+fn event(event_type: &str, data: Map<String, Value>) -> Value {
+    let mut m = Map::new();
+    m.insert("eventType".into(), Value::String(event_type.into()));
+    m.insert("data".into(), Value::Object(data));
+    Value::Object(m)
+}
+
+/// A bucketing event for a fresh decision (§7.2).
+pub fn bucketing_event(experience_id: &str, variation_id: &str) -> Value {
+    let mut data = Map::new();
+    data.insert("experienceId".into(), Value::String(experience_id.into()));
+    data.insert("variationId".into(), Value::String(variation_id.into()));
+    event("bucketing", data)
+}
+
+/// `data` of a conversion event: `goalId`, then `goalData` when given, then `bucketingData` unless
+/// the visitor's stored `bucketing` map is empty (keys as strings, values as stored).
+fn conversion_data(goal_id: &str, goal_data: Option<Value>, bucketing_data: &Value) -> Map<String, Value> {
+    let mut data = Map::new();
+    data.insert("goalId".into(), Value::String(goal_id.into()));
+    if let Some(goal_data) = goal_data {
+        data.insert("goalData".into(), goal_data);
+    }
+    let bucketing = to_map(bucketing_data);
+    if !bucketing.is_empty() {
+        data.insert("bucketingData".into(), Value::Object(bucketing));
+    }
+    data
+}
+
+/// A conversion event (§7.2); `bucketing_data` is `StoreData.bucketing` as read before the conversion.
+pub fn conversion_event(goal_id: &str, bucketing_data: &Value) -> Value {
+    event("conversion", conversion_data(goal_id, None, bucketing_data))
+}
+
+/// A transaction event (§7.2): a conversion event carrying `goalData`, the list of `{key, value}`
+/// objects in the given order (passed through unchanged, values keep their type).
+pub fn transaction_event(goal_id: &str, goal_data: Value, bucketing_data: &Value) -> Value {
+    event("conversion", conversion_data(goal_id, Some(goal_data), bucketing_data))
+}
+
+/// Wire name of a report segment key (§7.2).
+fn wire_name(key: &str) -> &str {
+    match key {
+        "visitor_type" => "visitorType",
+        "custom_segments" => "customSegments",
+        other => other,
+    }
+}
+
+/// The `segments` member of a visitor entry, from the visitor's stored `segments`: report keys only
+/// (in the order of §10.1), renamed to their wire names, null values dropped; `None` when nothing is left.
+pub fn wire_segments(store_segments: &Value) -> Option<Value> {
+    let mut out = Map::new();
+    for key in REPORT_SEGMENT_KEYS {
+        match store_segments.get(key) {
+            None | Some(Value::Null) => {}
+            Some(v) => {
+                out.insert(wire_name(key).into(), v.clone());
+            }
+        }
+    }
+    (!out.is_empty()).then_some(Value::Object(out))
+}
+
+/// One visitor of the queue.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueuedVisitor {
+    pub visitor_id: String,
+    pub events: Vec<Value>,
+    /// Fixed by the visitor's first queued event.
+    pub segments: Option<Value>,
+}
+
+impl QueuedVisitor {
+    /// `{visitorId, events, segments?}` as sent on the wire.
+    pub fn to_value(&self) -> Value {
+        let mut m = Map::new();
+        m.insert("visitorId".into(), Value::String(self.visitor_id.clone()));
+        m.insert("events".into(), Value::Array(self.events.clone()));
+        if let Some(segments) = &self.segments {
+            m.insert("segments".into(), segments.clone());
+        }
+        Value::Object(m)
+    }
+}
+
+/// The tracking queue of one SDK instance (§7.1): visitors in first-enqueue order.
+#[derive(Debug, Default)]
+pub struct TrackingQueue {
+    visitors: Vec<QueuedVisitor>,
+    index: HashMap<String, usize>,
+}
+
+impl TrackingQueue {
+    /// Appends `event` to the visitor's entry, creating it (with `segments`) on the visitor's first
+    /// event; a queued visitor's segments are never updated. Returns the number of distinct visitors.
+    pub fn enqueue(&mut self, visitor_id: &str, event: Value, segments: Option<Value>) -> usize {
+        match self.index.get(visitor_id) {
+            Some(&i) => self.visitors[i].events.push(event),
+            None => {
+                self.index.insert(visitor_id.to_string(), self.visitors.len());
+                self.visitors.push(QueuedVisitor { visitor_id: visitor_id.to_string(), events: vec![event], segments });
+            }
+        }
+        self.visitors.len()
+    }
+
+    /// Distinct visitors queued (the length compared with `events.batch_size`).
+    pub fn len(&self) -> usize {
+        self.visitors.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.visitors.is_empty()
+    }
+
+    /// Empties the queue, returning its visitors in order.
+    pub fn take(&mut self) -> Vec<QueuedVisitor> {
+        self.index.clear();
+        std::mem::take(&mut self.visitors)
+    }
+}
+
+/// The `visitors` list of a payload (also the `visitors` of the `api.queue.released` event).
+pub fn visitors_value(visitors: &[QueuedVisitor]) -> Value {
+    Value::Array(visitors.iter().map(QueuedVisitor::to_value).collect())
+}
+
+/// The request body (§7.3): members `enrichData`, `accountId`, `projectId`, `visitors`, `source`
+/// in that order; numbers keep their int/float identity.
+pub fn payload(visitors: &[QueuedVisitor], account_id: &str, project_id: &str, source: &str, enrich_data: bool) -> Vec<u8> {
+    let mut m = Map::new();
+    m.insert("enrichData".into(), Value::Bool(enrich_data));
+    m.insert("accountId".into(), Value::String(account_id.into()));
+    m.insert("projectId".into(), Value::String(project_id.into()));
+    m.insert("visitors".into(), visitors_value(visitors));
+    m.insert("source".into(), Value::String(source.into()));
+    Value::Object(m).to_string().into_bytes()
+}
+
+/// The tracking URL (§7.3): `[project_id]` replaced in the endpoint, trailing `/` trimmed, then
+/// `/track/{sdkKey}` (in data mode `sdk_key` is `"{account_id}/{project_id}"`).
+pub fn track_url(track_endpoint: &str, project_id: &str, sdk_key: &str) -> String {
+    let base = track_endpoint.replace("[project_id]", project_id);
+    format!("{}/track/{sdk_key}", base.trim_end_matches('/'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn event_shapes() {
+        assert_eq!(
+            bucketing_event("1001", "10011"),
+            json!({"eventType": "bucketing", "data": {"experienceId": "1001", "variationId": "10011"}})
+        );
+        assert_eq!(
+            conversion_event("5001", &json!({"1001": "10011", "1005": 10052})),
+            json!({"eventType": "conversion", "data": {"goalId": "5001", "bucketingData": {"1001": "10011", "1005": 10052}}})
+        );
+        // An empty stored map (`[]` in PHP) drops the member.
+        assert_eq!(conversion_event("5001", &json!([])), json!({"eventType": "conversion", "data": {"goalId": "5001"}}));
+        assert_eq!(conversion_event("5001", &json!({})), json!({"eventType": "conversion", "data": {"goalId": "5001"}}));
+        let tx = transaction_event("5001", json!([]), &json!({}));
+        assert_eq!(tx, json!({"eventType": "conversion", "data": {"goalId": "5001", "goalData": []}}));
+    }
+
+    #[test]
+    fn member_order_of_transaction() {
+        let tx = transaction_event("5001", json!([{"key": "amount", "value": 1.0}]), &json!({"1": "2"}));
+        assert_eq!(
+            tx.to_string(),
+            r#"{"eventType":"conversion","data":{"goalId":"5001","goalData":[{"key":"amount","value":1.0}],"bucketingData":{"1":"2"}}}"#
+        );
+    }
+
+    #[test]
+    fn wire_segments_renames_and_drops() {
+        let stored = json!({"country": "DE", "plan": "x", "visitor_type": "new", "source": null,
+                            "custom_segments": ["4001"], "campaign": "c"});
+        let wire = wire_segments(&stored).unwrap();
+        assert_eq!(wire.to_string(), r#"{"campaign":"c","visitorType":"new","country":"DE","customSegments":["4001"]}"#);
+        assert_eq!(wire_segments(&json!({"plan": "x", "browser": null})), None);
+        assert_eq!(wire_segments(&json!([])), None);
+    }
+
+    #[test]
+    fn url() {
+        assert_eq!(
+            track_url("https://[project_id].metrics.convertexperiments.com/v1", "100456", "100123/100456"),
+            "https://100456.metrics.convertexperiments.com/v1/track/100123/100456"
+        );
+        assert_eq!(track_url("http://h/x//", "1", "k"), "http://h/x/track/k");
+    }
+}

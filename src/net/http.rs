@@ -1,0 +1,103 @@
+//! A small blocking HTTP client over `ureq` with explicit bounds.
+
+use std::io::Read;
+use std::time::Duration;
+
+/// Bounds applied to every request.
+#[derive(Debug, Clone, Copy)]
+pub struct HttpLimits {
+    /// Time to establish the TCP (+TLS) connection.
+    pub connect_timeout: Duration,
+    /// Whole request, from resolve to the last body byte.
+    pub total_timeout: Duration,
+    /// Largest response body read; a longer body is a transport error.
+    pub max_body_bytes: u64,
+    /// Redirects followed.
+    pub max_redirects: u32,
+}
+
+impl Default for HttpLimits {
+    fn default() -> Self {
+        HttpLimits {
+            connect_timeout: Duration::from_secs(2),
+            total_timeout: Duration::from_secs(5),
+            max_body_bytes: 16 * 1024 * 1024,
+            max_redirects: 3,
+        }
+    }
+}
+
+/// A response with any status (non-2xx statuses are not errors here).
+#[derive(Debug, Clone)]
+pub struct Response {
+    pub status: u16,
+    pub body: Vec<u8>,
+}
+
+/// A failure before a status was received, or while reading the body.
+#[derive(Debug, Clone)]
+pub struct TransportError {
+    pub message: String,
+}
+
+impl std::fmt::Display for TransportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// Only `http://` and `https://` URLs are requested.
+pub fn check_scheme(url: &str) -> Result<(), TransportError> {
+    let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
+    if lower.starts_with("https://") || lower.starts_with("http://") {
+        Ok(())
+    } else {
+        Err(TransportError { message: "only http and https URLs are allowed".into() })
+    }
+}
+
+fn agent(limits: &HttpLimits) -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_connect(Some(limits.connect_timeout))
+        .timeout_global(Some(limits.total_timeout))
+        .max_redirects(limits.max_redirects)
+        .user_agent("convert-sdk-rs")
+        .build()
+        .into()
+}
+
+fn read_body(mut resp: ureq::http::Response<ureq::Body>, limits: &HttpLimits) -> Result<Response, TransportError> {
+    let status = resp.status().as_u16();
+    let mut body = Vec::new();
+    let mut reader = resp.body_mut().as_reader().take(limits.max_body_bytes + 1);
+    reader.read_to_end(&mut body).map_err(|e| TransportError { message: e.to_string() })?;
+    if body.len() as u64 > limits.max_body_bytes {
+        return Err(TransportError { message: format!("response larger than {} bytes", limits.max_body_bytes) });
+    }
+    Ok(Response { status, body })
+}
+
+fn transport(e: ureq::Error) -> TransportError {
+    TransportError { message: e.to_string() }
+}
+
+/// `GET url` with headers.
+pub fn get(url: &str, headers: &[(&str, &str)], limits: &HttpLimits) -> Result<Response, TransportError> {
+    check_scheme(url)?;
+    let mut req = agent(limits).get(url);
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    read_body(req.call().map_err(transport)?, limits)
+}
+
+/// `POST url` with a body and headers.
+pub fn post(url: &str, headers: &[(&str, &str)], body: &[u8], limits: &HttpLimits) -> Result<Response, TransportError> {
+    check_scheme(url)?;
+    let mut req = agent(limits).post(url);
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    read_body(req.send(body).map_err(transport)?, limits)
+}
