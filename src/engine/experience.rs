@@ -36,6 +36,26 @@ pub struct DecisionInput<'a> {
     pub environment: &'a str,
 }
 
+/// QA overrides of §12 (all off by default, so default decisions stay identical).
+#[derive(Debug, Clone, Copy)]
+pub struct Overrides<'a> {
+    /// `forceVariationId`: serve this variation when the experience has it (stored and tracked
+    /// as a fresh decision unless it is already the stored one).
+    pub force_variation_id: Option<&'a str>,
+    /// `enableTracking`: when false, fresh decisions are stored but not tracked.
+    pub enable_tracking: bool,
+    /// `ignoreLocationProperties`: skip the location step (§4.3 step 5).
+    pub ignore_location: bool,
+    /// Preview mode: `(experienceId, variationId)` served without eligibility, hashing, storage or tracking.
+    pub preview: Option<(&'a str, &'a str)>,
+}
+
+impl Default for Overrides<'_> {
+    fn default() -> Self {
+        Overrides { force_variation_id: None, enable_tracking: true, ignore_location: false, preview: None }
+    }
+}
+
 /// Why an experience was not served (for logs and explanations).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NotEligible {
@@ -47,6 +67,22 @@ pub enum NotEligible {
     AudienceNotMatched,
     SegmentNotMatched,
     NoVariations,
+}
+
+impl NotEligible {
+    /// Stable snake_case name used in decision explanations.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NotEligible::UnknownKey => "unknown_key",
+            NotEligible::Archived => "archived",
+            NotEligible::Environment => "environment_mismatch",
+            NotEligible::NoLocationProperties => "no_location_properties",
+            NotEligible::LocationNotMatched => "location_not_matched",
+            NotEligible::AudienceNotMatched => "audience_not_matched",
+            NotEligible::SegmentNotMatched => "segment_not_matched",
+            NotEligible::NoVariations => "no_variations",
+        }
+    }
 }
 
 /// The result of `decide`.
@@ -120,36 +156,60 @@ impl<'c> Decider<'c> {
 
     /// Decides one experience (§4.2): eligibility, stored decision, fresh decision and its write.
     pub fn decide(&self, exp: &'c Experience, input: &DecisionInput<'_>, data: &mut Value, fx: &mut Effects<'c>) -> Outcome<'c> {
-        if let Err(outcome) = self.check_eligibility(exp, input, data, fx) {
+        self.decide_with(exp, input, &Overrides::default(), data, fx)
+    }
+
+    /// `decide` with QA overrides (§12).
+    pub fn decide_with(&self, exp: &'c Experience, input: &DecisionInput<'_>, ov: &Overrides<'_>, data: &mut Value, fx: &mut Effects<'c>) -> Outcome<'c> {
+        if let Some((_, var_id)) = ov.preview.filter(|(e, _)| *e == exp.id) {
+            return match exp.variations.iter().find(|v| v.id == var_id) {
+                Some(variation) => Outcome::Variation { experience: exp, variation, bucket_value: None },
+                None => Outcome::NotDecided,
+            };
+        }
+        if let Err(outcome) = self.check(exp, input, ov.ignore_location, data, fx) {
             return outcome;
         }
-        if let Some(stored) = store_data::stored_variation(data, &exp.id) {
-            if let Some(variation) = exp.variations.iter().find(|v| v.id == stored) {
+        let forced = ov.force_variation_id.and_then(|id| exp.variations.iter().find(|v| v.id == id));
+        let stored = store_data::stored_variation(data, &exp.id);
+        if let Some(variation) = stored.and_then(|s| exp.variations.iter().find(|v| v.id == s)) {
+            if forced.is_none_or(|f| f.id == variation.id) {
                 return Outcome::Variation { experience: exp, variation, bucket_value: None };
             }
         }
         let value = bucket_value(&exp.id, input.visitor_id, self.settings.hash_seed, self.settings.max_traffic);
-        let arms: Vec<Arm<'_>> = exp
-            .variations
-            .iter()
-            .map(|v| Arm { id: &v.id, status: v.status.as_ref(), traffic_allocation: v.traffic_allocation.as_ref() })
-            .collect();
-        let Some(index) = select_arm(layout_for_version(exp.version.as_ref()), &arms, value) else {
-            return Outcome::NotDecided;
+        let variation = match forced {
+            Some(f) => f,
+            None => {
+                let arms: Vec<Arm<'_>> = exp
+                    .variations
+                    .iter()
+                    .map(|v| Arm { id: &v.id, status: v.status.as_ref(), traffic_allocation: v.traffic_allocation.as_ref() })
+                    .collect();
+                let Some(index) = select_arm(layout_for_version(exp.version.as_ref()), &arms, value) else {
+                    return Outcome::NotDecided;
+                };
+                &exp.variations[index]
+            }
         };
-        let variation = &exp.variations[index];
         let mut patch = single_key("bucketing", single_key(&exp.id, Value::String(variation.id.clone())));
         if input.update_visitor_properties && !store_data::is_empty(input.visitor_properties) {
             patch.as_object_mut().unwrap().insert("segments".into(), input.visitor_properties.clone());
         }
         fx.put(data, &patch);
-        fx.list.push(Effect::Bucketed { experience_id: exp.id.clone(), variation_id: variation.id.clone() });
+        if ov.enable_tracking {
+            fx.list.push(Effect::Bucketed { experience_id: exp.id.clone(), variation_id: variation.id.clone() });
+        }
         Outcome::Variation { experience: exp, variation, bucket_value: Some(value) }
     }
 
     /// Eligibility in the order of §4.3 (with the location-selection write of §4.3.1, nothing
     /// else); `Err` carries the non-served outcome.
     pub fn check_eligibility(&self, exp: &'c Experience, input: &DecisionInput<'_>, data: &mut Value, fx: &mut Effects<'c>) -> Result<(), Outcome<'c>> {
+        self.check(exp, input, false, data, fx)
+    }
+
+    fn check(&self, exp: &'c Experience, input: &DecisionInput<'_>, ignore_location: bool, data: &mut Value, fx: &mut Effects<'c>) -> Result<(), Outcome<'c>> {
         let not = |r| Err(Outcome::NotEligible(r));
         if self.config.is_archived(&exp.id) {
             return not(NotEligible::Archived);
@@ -159,13 +219,15 @@ impl<'c> Decider<'c> {
         }
         let is_bucketed = store_data::stored_variation(data, &exp.id)
             .is_some_and(|s| exp.variations.iter().any(|v| v.id == s));
-        match self.location_matches(exp, input, data, fx) {
-            Ok(true) => {}
-            Ok(false) if input.location_properties.is_none_or(store_data::is_empty) => {
-                return not(NotEligible::NoLocationProperties);
+        if !ignore_location {
+            match self.location_matches(exp, input, data, fx) {
+                Ok(true) => {}
+                Ok(false) if input.location_properties.is_none_or(store_data::is_empty) => {
+                    return not(NotEligible::NoLocationProperties);
+                }
+                Ok(false) => return not(NotEligible::LocationNotMatched),
+                Err(e) => return Err(Outcome::RuleError(e)),
             }
-            Ok(false) => return not(NotEligible::LocationNotMatched),
-            Err(e) => return Err(Outcome::RuleError(e)),
         }
         match self.audiences_match(exp, input, data, is_bucketed, fx) {
             Ok(true) => {}

@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 
 use crate::casting::cast_variable;
 use crate::config::{Experience, Feature};
-use crate::experience::{DecisionInput, Decider, Effects, Outcome};
+use crate::experience::{DecisionInput, Decider, Effects, Outcome, Overrides};
 use crate::rules::RuleError;
 use crate::value::php_string;
 
@@ -48,6 +48,28 @@ pub fn collect<'c>(
     type_casting: bool,
     warnings: &mut Vec<FeatureWarning>,
 ) -> Result<Vec<FeatureEntry>, RuleError> {
+    let ctx = CollectContext { filter, type_casting, overrides: Overrides::default() };
+    collect_with(decider, input, data, fx, &ctx, warnings)
+}
+
+/// Options of `collect_with`.
+#[derive(Debug, Clone, Copy)]
+pub struct CollectContext<'a> {
+    pub filter: FeatureFilter<'a>,
+    pub type_casting: bool,
+    pub overrides: Overrides<'a>,
+}
+
+/// `collect` with QA overrides applied to every decision.
+pub fn collect_with<'c>(
+    decider: &Decider<'c>,
+    input: &DecisionInput<'_>,
+    data: &mut Value,
+    fx: &mut Effects<'c>,
+    ctx: &CollectContext<'_>,
+    warnings: &mut Vec<FeatureWarning>,
+) -> Result<Vec<FeatureEntry>, RuleError> {
+    let (filter, type_casting) = (ctx.filter, ctx.type_casting);
     let config = decider.config;
     let experiences: Vec<&'c Experience> = config
         .experiences
@@ -57,7 +79,7 @@ pub fn collect<'c>(
     let mut rule_error = None;
     let mut entries = Vec::new();
     for exp in experiences {
-        match decider.decide(exp, input, data, fx) {
+        match decider.decide_with(exp, input, &ctx.overrides, data, fx) {
             Outcome::Variation { variation, .. } => {
                 for change in crate::merge::array_values(&variation.changes) {
                     if let Some(entry) = feature_entry(decider, exp, change, filter, type_casting, warnings) {

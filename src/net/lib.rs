@@ -3,3 +3,4 @@
 
 pub mod config_fetch;
 pub mod http;
+pub mod tracking_delivery;

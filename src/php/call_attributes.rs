@@ -18,6 +18,10 @@ pub struct CallAttributes {
     pub type_casting: bool,
     pub experience_keys: Vec<String>,
     pub update_visitor_properties: bool,
+    /// QA overrides (§12): `forceVariationId`, `enableTracking ?? true`, `ignoreLocationProperties`.
+    pub force_variation_id: Option<String>,
+    pub enable_tracking: bool,
+    pub ignore_location_properties: bool,
 }
 
 /// `$attrs[$name]` for an array, `$attrs->$name` for an object; `None` when absent.
@@ -34,7 +38,7 @@ impl CallAttributes {
     /// Reads the argument; `Err` when it is neither null, an array nor an object.
     pub fn from_arg(z: Option<&Zval>) -> Result<CallAttributes, ()> {
         let Some(z) = z.map(Zval::dereference).filter(|z| !z.is_null()) else {
-            return Ok(CallAttributes { type_casting: true, ..CallAttributes::default() });
+            return Ok(CallAttributes { type_casting: true, enable_tracking: true, ..CallAttributes::default() });
         };
         if !z.is_array() && !z.is_object() {
             return Err(());
@@ -50,6 +54,9 @@ impl CallAttributes {
                 None => Vec::new(),
             },
             update_visitor_properties: get("updateVisitorProperties").is_some_and(|v| php_bool(&v)),
+            force_variation_id: get("forceVariationId").map(|v| php_string(&v).into_owned()).filter(|s| !s.is_empty()),
+            enable_tracking: get("enableTracking").is_none_or(|v| php_bool(&v)),
+            ignore_location_properties: get("ignoreLocationProperties").is_some_and(|v| php_bool(&v)),
         })
     }
 }

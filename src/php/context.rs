@@ -8,8 +8,8 @@ use std::sync::Arc;
 
 use convert_sdk_engine::config::Config;
 use convert_sdk_engine::conversion::{ConversionOutcome, ConversionRequest, track_conversion};
-use convert_sdk_engine::experience::{Decider, DecisionInput, Effect, Effects, Outcome};
-use convert_sdk_engine::features::{FeatureEntry, FeatureFilter, FeatureWarning, collect};
+use convert_sdk_engine::experience::{Decider, DecisionInput, Effect, Effects, NotEligible, Outcome, Overrides};
+use convert_sdk_engine::features::{CollectContext, FeatureEntry, FeatureFilter, FeatureWarning, collect_with};
 use convert_sdk_engine::merge::{deep_merge, is_php_array};
 use convert_sdk_engine::segments::{CustomSegmentsOutcome, put_segments, run_custom_segments};
 use convert_sdk_engine::store_data::{self, filter_report_segments, put_data, segments_patch};
@@ -43,6 +43,8 @@ pub struct Context {
     visitor_properties: RefCell<Option<Value>>,
     /// The visitor's StoreData, read from the store once, on first need.
     data: RefCell<Option<Value>>,
+    /// Preview mode (§12): `(experienceId, variationId)`.
+    preview: RefCell<Option<(String, String)>>,
 }
 
 fn func(method: &str) -> String {
@@ -60,6 +62,7 @@ impl Context {
             store_key,
             visitor_properties: RefCell::new(None),
             data: RefCell::new(None),
+            preview: RefCell::new(None),
         };
         if let Some(attrs) = attributes.filter(|a| !store_data::is_empty(a)) {
             let (segments, others) = filter_report_segments(&attrs);
@@ -76,8 +79,6 @@ impl Context {
         Decider { config: &self.config, settings: options.bucketing, rules: options.rules.clone() }
     }
 
-    /// Loads the visitor's data, runs `f`, saves the data when it changed and performs the
-    /// side effects the engine asked for.
     /// The visitor's data: read once per context (lazily), then kept.
     fn load(&self) -> Value {
         if let Some(data) = self.data.borrow_mut().take() {
@@ -88,9 +89,15 @@ impl Context {
 
     /// Runs `f` on the visitor's data, writes it (once) when it changed, then performs the
     /// side effects the engine asked for.
+    /// In preview mode (§12) `f` runs on a copy: nothing is stored, tracked or fired.
     fn update_data<'s, R>(&'s self, f: impl FnOnce(&mut Value, &mut Effects<'s>) -> R) -> R {
         let mut data = self.load();
         let mut fx = Effects::default();
+        if self.preview.borrow().is_some() {
+            let result = f(&mut data.clone(), &mut fx);
+            *self.data.borrow_mut() = Some(data);
+            return result;
+        }
         let result = f(&mut data, &mut fx);
         if fx.data_changed {
             self.instance.write(&self.store_key, &data);
@@ -140,8 +147,19 @@ impl Context {
     }
 
     /// Decides with `f` given the decision input for these call attributes.
-    fn decide_with<'s, R>(&'s self, attrs: &CallAttributes, f: impl FnOnce(&Decider<'s>, &DecisionInput<'_>, &mut Value, &mut Effects<'s>) -> R) -> R {
+    fn decide_with<'s, R>(
+        &'s self,
+        attrs: &CallAttributes,
+        f: impl FnOnce(&Decider<'s>, &DecisionInput<'_>, &Overrides<'_>, &mut Value, &mut Effects<'s>) -> R,
+    ) -> R {
         let environment = attrs.environment.clone().unwrap_or_else(|| self.instance.options.environment.clone());
+        let preview = self.preview.borrow().clone();
+        let overrides = Overrides {
+            force_variation_id: attrs.force_variation_id.as_deref(),
+            enable_tracking: attrs.enable_tracking,
+            ignore_location: attrs.ignore_location_properties,
+            preview: preview.as_ref().map(|(e, v)| (e.as_str(), v.as_str())),
+        };
         self.update_data(|data, fx| {
             let merged = self.merged_properties(data, attrs.visitor_properties.as_ref());
             let input = DecisionInput {
@@ -151,11 +169,13 @@ impl Context {
                 update_visitor_properties: attrs.update_visitor_properties,
                 environment: &environment,
             };
-            f(&self.decider(), &input, data, fx)
+            f(&self.decider(), &input, &overrides, data, fx)
         })
     }
 
-    fn variation_dto(&self, outcome: &Outcome<'_>) -> Option<BucketedVariation> {
+    /// The DTO of a served variation; logs the decision explanation (README "Why null?").
+    fn variation_dto(&self, experience_key: &str, outcome: &Outcome<'_>) -> Option<BucketedVariation> {
+        self.instance.log(Level::Debug, || explain(&self.visitor_id, experience_key, outcome));
         match outcome {
             Outcome::Variation { experience, variation, .. } => Some(BucketedVariation {
                 experience_id: experience.id.clone(),
@@ -164,10 +184,7 @@ impl Context {
                 variation_key: variation.key.clone(),
                 changes: value_to_zval(&variation.changes),
             }),
-            other => {
-                self.instance.log(Level::Debug, || format!("Visitor {}: no variation ({other:?})", self.visitor_id));
-                None
-            }
+            _ => None,
         }
     }
 
@@ -228,9 +245,12 @@ impl Context {
     pub fn run_experience(&self, experienceKey: &Zval, attributes: Option<&Zval>) -> PhpResult<Option<BucketedVariation>> {
         let key = string_arg(experienceKey, &func("runExperience"), 1, "experienceKey")?;
         let attrs = self.attributes(attributes, "runExperience", 2)?;
-        let outcome_dto = self.decide_with(&attrs, |decider, input, data, fx| {
-            let outcome = decider.decide_key(&key, input, data, fx);
-            self.variation_dto(&outcome)
+        let outcome_dto = self.decide_with(&attrs, |decider, input, ov, data, fx| {
+            let outcome = match decider.config.experience_by_key(&key) {
+                Some(e) => decider.decide_with(e, input, ov, data, fx),
+                None => Outcome::NotEligible(NotEligible::UnknownKey),
+            };
+            self.variation_dto(&key, &outcome)
         });
         if let Some(v) = &outcome_dto {
             self.fire_variation(v);
@@ -242,9 +262,9 @@ impl Context {
     #[php(optional = attributes)]
     pub fn run_experiences(&self, attributes: Option<&Zval>) -> PhpResult<Vec<BucketedVariation>> {
         let attrs = self.attributes(attributes, "runExperiences", 1)?;
-        let list: Vec<BucketedVariation> = self.decide_with(&attrs, |decider, input, data, fx| {
+        let list: Vec<BucketedVariation> = self.decide_with(&attrs, |decider, input, ov, data, fx| {
             let config = decider.config;
-            config.experiences.iter().filter_map(|e| self.variation_dto(&decider.decide(e, input, data, fx))).collect()
+            config.experiences.iter().filter_map(|e| self.variation_dto(&e.key, &decider.decide_with(e, input, ov, data, fx))).collect()
         });
         for v in &list {
             self.fire_variation(v);
@@ -261,9 +281,10 @@ impl Context {
             return Ok(None);
         };
         let mut warnings = Vec::new();
-        let entries = self.decide_with(&attrs, |decider, input, data, fx| {
+        let entries = self.decide_with(&attrs, |decider, input, ov, data, fx| {
             let filter = FeatureFilter { feature_key: Some(&key), experience_keys: &attrs.experience_keys };
-            collect(decider, input, data, fx, filter, attrs.type_casting, &mut warnings).unwrap_or_default()
+            let ctx = CollectContext { filter, type_casting: attrs.type_casting, overrides: *ov };
+            collect_with(decider, input, data, fx, &ctx, &mut warnings).unwrap_or_default()
         });
         self.log_feature_warnings(&warnings);
         let Some(entry) = entries.into_iter().find(|e| e.enabled) else {
@@ -283,8 +304,9 @@ impl Context {
     pub fn run_features(&self, attributes: Option<&Zval>) -> PhpResult<Vec<BucketedFeature>> {
         let attrs = self.attributes(attributes, "runFeatures", 1)?;
         let mut warnings = Vec::new();
-        let entries = self.decide_with(&attrs, |decider, input, data, fx| {
-            collect(decider, input, data, fx, FeatureFilter::default(), attrs.type_casting, &mut warnings)
+        let entries = self.decide_with(&attrs, |decider, input, ov, data, fx| {
+            let ctx = CollectContext { filter: FeatureFilter::default(), type_casting: attrs.type_casting, overrides: *ov };
+            collect_with(decider, input, data, fx, &ctx, &mut warnings)
         });
         self.log_feature_warnings(&warnings);
         let Ok(entries) = entries else { return Ok(Vec::new()) };
@@ -301,6 +323,9 @@ impl Context {
     #[php(optional = attributes)]
     pub fn track_conversion(&self, goalKey: &Zval, attributes: Option<&Zval>) -> PhpResult<Zval> {
         let goal_key = string_arg(goalKey, &func("trackConversion"), 1, "goalKey")?;
+        if self.in_preview() {
+            return Ok(Zval::null());
+        }
         let read = |name: &str| attributes.and_then(|a| super::call_attributes::member(a, name)).filter(|v| !v.is_null());
         let rule_data = read("ruleData");
         let has_conversion_data = read("conversionData").is_some();
@@ -332,7 +357,9 @@ impl Context {
         let segments = optional_array(Some(segments), &func("setDefaultSegments"), 1, "segments")?
             .ok_or_else(|| type_error(&func("setDefaultSegments"), 1, "segments", "array", segments))?;
         let segments = zval_to_value(segments);
-        self.update_data(|data, fx| put_segments(data, &segments, fx));
+        if !self.in_preview() {
+            self.update_data(|data, fx| put_segments(data, &segments, fx));
+        }
         Ok(())
     }
 
@@ -378,6 +405,9 @@ impl Context {
         let props = optional_array(Some(visitorProperties), &func("updateVisitorProperties"), 2, "visitorProperties")?
             .ok_or_else(|| type_error(&func("updateVisitorProperties"), 2, "visitorProperties", "array", visitorProperties))?;
         let patch = segments_patch(zval_to_value(props));
+        if self.in_preview() {
+            return Ok(());
+        }
         if id == self.visitor_id {
             self.update_data(|data, fx| fx.put(data, &patch));
         } else {
@@ -450,13 +480,57 @@ impl Context {
         })
     }
 
+    /// Preview mode (§12): `setPreview(['experienceId' => …, 'variationId' => …])` forces that
+    /// variation for this context only; every other decision is computed but neither stored nor
+    /// tracked, and conversions and segment writes become no-ops. `null` or `[]` leaves preview mode.
+    pub fn set_preview(&self, preview: &Zval) -> PhpResult<()> {
+        let value = match preview.dereference() {
+            z if z.is_null() => None,
+            z if z.is_array() => Some(zval_to_value(z)),
+            z => return Err(type_error(&func("setPreview"), 1, "preview", "?array", z)),
+        };
+        let pair = value.and_then(|v| {
+            let exp = v.get("experienceId").map(|x| convert_sdk_engine::value::php_string(x).into_owned())?;
+            let var = v.get("variationId").map(|x| convert_sdk_engine::value::php_string(x).into_owned())?;
+            Some((exp, var))
+        });
+        *self.preview.borrow_mut() = pair;
+        Ok(())
+    }
+
+    /// `parsePreviewParam("100.200")` → `['experienceId' => '100', 'variationId' => '200']`; `null`
+    /// unless the value is exactly `<digits>.<digits>` (e.g. a `?_conv_eforce=` query value).
+    pub fn parse_preview_param(param: &Zval) -> Option<ArrayZval> {
+        let s = param.dereference().zend_str().map(|s| String::from_utf8_lossy(s.as_bytes()).into_owned())?;
+        let (exp, var) = s.split_once('.')?;
+        let digits = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+        (digits(exp) && digits(var)).then(|| ArrayZval(value_to_zval(&json!({"experienceId": exp, "variationId": var}))))
+    }
+
     /// `getVisitorId(): string`.
     pub fn get_visitor_id(&self) -> String {
         self.visitor_id.clone()
     }
 }
 
+/// One stable, greppable line explaining a decision:
+/// `decision visitor=<id> experience=<key> result=<variationKey|null> reason=<reason>`.
+fn explain(visitor_id: &str, experience_key: &str, outcome: &Outcome<'_>) -> String {
+    let (result, reason) = match outcome {
+        Outcome::Variation { variation, bucket_value: Some(v), .. } => (variation.key.as_str(), format!("bucketed bucket_value={v}")),
+        Outcome::Variation { variation, bucket_value: None, .. } => (variation.key.as_str(), "stored_or_forced".to_string()),
+        Outcome::NotEligible(r) => ("null", r.as_str().to_string()),
+        Outcome::RuleError(e) => ("null", format!("rule_error {}", e.as_str())),
+        Outcome::NotDecided => ("null", "outside_traffic".to_string()),
+    };
+    format!("decision visitor={visitor_id} experience={experience_key} result={result} reason={reason}")
+}
+
 impl Context {
+    fn in_preview(&self) -> bool {
+        self.preview.borrow().is_some()
+    }
+
     fn entity(&self, wanted: &str, field: &str, entity_type: &Zval, method: &str) -> PhpResult<Option<ArrayZval>> {
         let ty = match zval_to_value(entity_type) {
             Value::String(s) => s,

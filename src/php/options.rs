@@ -117,7 +117,8 @@ pub fn parse(options: &ZendHashTable) -> Result<SdkOptions, PhpException> {
         },
         rules: RuleOptions {
             keys_case_sensitive: merged.pointer("/rules/keys_case_sensitive").is_none_or(php_bool),
-            ..RuleOptions::default()
+            // `rules.exists_operators => true` turns on the JS `exists`/`doesNotExist` operators (§12).
+            js_exists_operators: merged.pointer("/rules/exists_operators").is_some_and(php_bool),
         },
         data_refresh_interval_ms: merged.pointer("/dataRefreshInterval").map_or(300_000, php_intval),
         tracking: merged.pointer("/network/tracking").is_none_or(php_bool),
