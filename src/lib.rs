@@ -5,6 +5,7 @@ pub mod php;
 
 #[php_module]
 pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
+    let module = module.info_function(php::module_info::php_module_info);
     let module = php::enums::register(module);
     let module = php::exceptions::register(module);
     let module = php::dtos::register(module);

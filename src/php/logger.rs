@@ -1,9 +1,14 @@
 //! The SDK logger (spec §1.9): PSR-3 loggers with a level each. Messages are built lazily,
 //! only when at least one logger accepts the level.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use ext_php_rs::types::Zval;
 
 use super::userland;
+
+/// Messages built since the process started (shown by `phpinfo()`): stays flat when logging is off.
+pub static MESSAGES_FORMATTED: AtomicU64 = AtomicU64::new(0);
 
 /// Log levels of `ConvertSdk\Enums\LogLevel` (int values).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -63,6 +68,7 @@ impl Logger {
             return;
         }
         let text = message();
+        MESSAGES_FORMATTED.fetch_add(1, Ordering::Relaxed);
         let targets: Vec<Zval> =
             self.clients.iter().filter(|(_, l)| level >= *l).map(|(z, _)| z.shallow_clone()).collect();
         let context = Zval::new_array();

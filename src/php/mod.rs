@@ -17,3 +17,4 @@ pub mod options;
 pub mod userland;
 pub mod visitor_store;
 pub mod config_source;
+pub mod module_info;

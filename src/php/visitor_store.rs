@@ -1,6 +1,8 @@
 //! The user's visitor-data store (spec §6.1, §6.7): the `dataStore` object, else a PSR-16 `cache`.
 //! Only `get($key)` and `set($key, $value)` are called; every failure is logged and survived.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use convert_sdk_engine::store_data;
 use ext_php_rs::types::Zval;
 use ext_php_rs::zend::ClassEntry;
@@ -9,6 +11,9 @@ use serde_json::Value;
 use super::convert::{string_zval, value_to_zval, zval_to_value};
 use super::logger::{Level, Logger};
 use super::userland::{self, CallError};
+
+/// Failed `get`/`set` calls on visitor stores since the process started (shown by `phpinfo()`).
+pub static STORE_ERRORS: AtomicU64 = AtomicU64::new(0);
 
 const PSR16_INTERFACE: &str = "Psr\\SimpleCache\\CacheInterface";
 
@@ -58,6 +63,7 @@ impl VisitorStore {
         let value = value_to_zval(data);
         match userland::call_method(&self.target, "set", vec![&key_zval, &value]) {
             Ok(z) if z.is_false() => {
+                STORE_ERRORS.fetch_add(1, Ordering::Relaxed);
                 logger.log(Level::Error, || format!("Visitor store set('{key}') returned false; data kept in memory only"));
             }
             Ok(_) => {}
@@ -67,6 +73,7 @@ impl VisitorStore {
 }
 
 fn log_failure(logger: &Logger, op: &str, key: &str, e: &CallError) {
+    STORE_ERRORS.fetch_add(1, Ordering::Relaxed);
     if !matches!(e, CallError::Exit) {
         logger.log(Level::Error, || format!("Visitor store {op}('{key}') failed: {}", e.describe()));
     }
