@@ -10,6 +10,7 @@ use crate::config::{Config, Experience, RuleEntity, Variation};
 use crate::hash::bucket_value;
 use crate::rules::{RuleError, RuleOptions, find_rule_item_of_type, is_rule_matched};
 use crate::store_data::{self, put_data};
+use crate::tracking::wire_segments;
 use crate::value::php_string;
 
 /// `bucketing` options (§1.2): hash seed and traffic scale.
@@ -101,8 +102,9 @@ pub enum Outcome<'c> {
 pub enum Effect<'c> {
     LocationActivated(&'c RuleEntity),
     LocationDeactivated(&'c RuleEntity),
-    /// A fresh decision: enqueue a `bucketing` tracking event (§7.2).
-    Bucketed { experience_id: String, variation_id: String },
+    /// A fresh decision: enqueue a `bucketing` tracking event (§7.2) with the visitor's wire
+    /// segments as read before the decision.
+    Bucketed { experience_id: String, variation_id: String, segments: Option<Value> },
     /// A mutual-exclusion rule names an experience key that does not exist (§5.6).
     UnknownExclusionTarget(String),
 }
@@ -196,9 +198,10 @@ impl<'c> Decider<'c> {
         if input.update_visitor_properties && !store_data::is_empty(input.visitor_properties) {
             patch.as_object_mut().unwrap().insert("segments".into(), input.visitor_properties.clone());
         }
+        let segments = ov.enable_tracking.then(|| wire_segments(&store_data::segments(data))).flatten();
         fx.put(data, &patch);
         if ov.enable_tracking {
-            fx.list.push(Effect::Bucketed { experience_id: exp.id.clone(), variation_id: variation.id.clone() });
+            fx.list.push(Effect::Bucketed { experience_id: exp.id.clone(), variation_id: variation.id.clone(), segments });
         }
         Outcome::Variation { experience: exp, variation, bucket_value: Some(value) }
     }

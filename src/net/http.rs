@@ -31,7 +31,14 @@ impl Default for HttpLimits {
 #[derive(Debug, Clone)]
 pub struct Response {
     pub status: u16,
+    /// Response headers (name, value) in received order; values that are not UTF-8 are skipped.
+    pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+}
+
+/// The canonical reason phrase of a status (`"OK"` for 200), empty when unknown.
+pub fn status_text(status: u16) -> &'static str {
+    ureq::http::StatusCode::from_u16(status).ok().and_then(|s| s.canonical_reason()).unwrap_or("")
 }
 
 /// A failure before a status was received, or while reading the body.
@@ -69,13 +76,18 @@ fn agent(limits: &HttpLimits) -> ureq::Agent {
 
 fn read_body(mut resp: ureq::http::Response<ureq::Body>, limits: &HttpLimits) -> Result<Response, TransportError> {
     let status = resp.status().as_u16();
+    let headers = resp
+        .headers()
+        .iter()
+        .filter_map(|(k, v)| v.to_str().ok().map(|v| (k.as_str().to_string(), v.to_string())))
+        .collect();
     let mut body = Vec::new();
     let mut reader = resp.body_mut().as_reader().take(limits.max_body_bytes + 1);
     reader.read_to_end(&mut body).map_err(|e| TransportError { message: e.to_string() })?;
     if body.len() as u64 > limits.max_body_bytes {
         return Err(TransportError { message: format!("response larger than {} bytes", limits.max_body_bytes) });
     }
-    Ok(Response { status, body })
+    Ok(Response { status, headers, body })
 }
 
 fn transport(e: ureq::Error) -> TransportError {

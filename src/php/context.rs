@@ -13,6 +13,7 @@ use convert_sdk_engine::features::{CollectContext, FeatureEntry, FeatureFilter, 
 use convert_sdk_engine::merge::{deep_merge, is_php_array};
 use convert_sdk_engine::segments::{CustomSegmentsOutcome, put_segments, run_custom_segments};
 use convert_sdk_engine::store_data::{self, filter_report_segments, put_data, segments_patch};
+use convert_sdk_engine::tracking::{bucketing_event, conversion_event, transaction_event, wire_segments};
 use convert_sdk_engine::value::php_bool;
 use ext_php_rs::flags::ClassFlags;
 use ext_php_rs::prelude::*;
@@ -25,6 +26,7 @@ use super::convert::{value_to_zval, zval_to_value};
 use super::dtos::{BucketedFeature, BucketedVariation};
 use super::enums::FeatureStatus;
 use super::instance::Instance;
+use super::dtos::read_property;
 use super::interfaces::ArrayZval;
 use super::logger::Level;
 
@@ -123,10 +125,8 @@ impl Context {
                         true,
                     );
                 }
-                Effect::Bucketed { experience_id, variation_id } => {
-                    self.instance.log(Level::Debug, || {
-                        format!("Visitor {} bucketed into variation {variation_id} of experience {experience_id}", self.visitor_id)
-                    });
+                Effect::Bucketed { experience_id, variation_id, segments } => {
+                    self.instance.enqueue(&self.visitor_id, bucketing_event(experience_id, variation_id), segments.clone());
                 }
                 Effect::UnknownExclusionTarget(key) => {
                     self.instance.log(Level::Warn, || format!("Mutual-exclusion rule names unknown experience key '{key}'"));
@@ -328,7 +328,8 @@ impl Context {
         }
         let read = |name: &str| attributes.and_then(|a| super::call_attributes::member(a, name)).filter(|v| !v.is_null());
         let rule_data = read("ruleData");
-        let has_conversion_data = read("conversionData").is_some();
+        let goal_data = attributes.and_then(goal_data_list);
+        let has_conversion_data = goal_data.is_some();
         let force = read("conversionSetting")
             .and_then(|s| s.get("forceMultipleTransactions").cloned())
             .is_some_and(|v| php_bool(&v));
@@ -339,13 +340,23 @@ impl Context {
             force_multiple_transactions: force,
         };
         let rules = self.instance.options.rules.clone();
-        let outcome = self.update_data(|data, fx| track_conversion(&self.config, &rules, req, data, fx));
+        let (outcome, bucketing, segments) = self.update_data(|data, fx| {
+            let bucketing = data.get("bucketing").cloned().unwrap_or(Value::Null);
+            let segments = wire_segments(&store_data::segments(data));
+            (track_conversion(&self.config, &rules, req, data, fx), bucketing, segments)
+        });
         let mut result = Zval::null();
         match outcome {
             ConversionOutcome::UnknownGoal | ConversionOutcome::RulesNotMatched => result.set_bool(false),
             ConversionOutcome::RuleError(e) => result = super::enums::rule_error_case(e)?,
             ConversionOutcome::AlreadyConverted => {}
-            ConversionOutcome::Accepted { .. } => {
+            ConversionOutcome::Accepted { goal_id, send_conversion, send_transaction } => {
+                if send_conversion {
+                    self.instance.enqueue(&self.visitor_id, conversion_event(&goal_id, &bucketing), segments.clone());
+                }
+                if let (true, Some(goal_data)) = (send_transaction, goal_data) {
+                    self.instance.enqueue(&self.visitor_id, transaction_event(&goal_id, goal_data, &bucketing), segments);
+                }
                 self.instance.fire("conversion", || json!({"visitorId": self.visitor_id, "goalKey": goal_key}), true);
             }
         }
@@ -442,7 +453,7 @@ impl Context {
     /// `releaseQueues(?string $reason = null): void`.
     #[php(optional = reason)]
     pub fn release_queues(&self, reason: Option<String>) {
-        self.instance.release_queue(reason.as_deref().unwrap_or(""));
+        self.instance.release_queue(reason.as_deref());
     }
 
     /// `setAttribute(string $key, mixed $value): void` (not persisted).
@@ -511,6 +522,25 @@ impl Context {
     pub fn get_visitor_id(&self) -> String {
         self.visitor_id.clone()
     }
+}
+
+/// `conversionData` of the attributes as the wire `goalData` list (§7.2): `GoalData` objects become
+/// `{key, value}`, plain arrays pass through; `None` when absent or null.
+fn goal_data_list(attributes: &Zval) -> Option<Value> {
+    let attributes = attributes.dereference();
+    let list = match attributes.object() {
+        Some(obj) => read_property(obj, "conversionData"),
+        None => attributes.array()?.get("conversionData")?.dereference().shallow_clone(),
+    };
+    let items = list.array()?;
+    let goal_data = items
+        .values()
+        .map(|item| match item.dereference().object() {
+            Some(obj) => json!({"key": zval_to_value(&read_property(obj, "key")), "value": zval_to_value(&read_property(obj, "value"))}),
+            None => zval_to_value(item),
+        })
+        .collect();
+    Some(Value::Array(goal_data))
 }
 
 /// One stable, greppable line explaining a decision:

@@ -65,6 +65,7 @@ impl Core {
             Loaded::Failed(e) => (None, e, false),
         };
         let instance = Rc::new(Instance::new(options, config));
+        super::tracking::register_shutdown(&instance);
         if instance.config.is_none() {
             instance.log(Level::Error, || "SDK initialisation failed; see the 'ready' event error".into());
         }
@@ -131,6 +132,6 @@ impl Core {
 
     /// Releases the tracking queue now (reason `flush`).
     pub fn flush(&self) {
-        self.instance.release_queue("flush");
+        self.instance.release_queue(Some("flush"));
     }
 }

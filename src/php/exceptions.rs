@@ -269,6 +269,7 @@ static CONFIG_VALIDATION: ClassSlot = ClassSlot::new();
 static BUCKETING: ClassSlot = ClassSlot::new();
 static INVALID_ARGUMENT: ClassSlot = ClassSlot::new();
 static SPL_INVALID_ARGUMENT: ClassSlot = ClassSlot::new();
+static SPL_RUNTIME: ClassSlot = ClassSlot::new();
 
 /// Byte offsets of `ConfigFetchException`'s private `statusCode` and `url`.
 static FETCH_STATUS_OFFSET: AtomicU32 = AtomicU32::new(0);
@@ -295,6 +296,8 @@ pub enum SdkException<'a> {
     InvalidArgument,
     /// the native `\InvalidArgumentException`
     NativeInvalidArgument,
+    /// the native `\RuntimeException` (tracking failures delivered to `api.queue.released`)
+    NativeRuntime,
 }
 
 impl SdkException<'_> {
@@ -306,6 +309,7 @@ impl SdkException<'_> {
             Self::Bucketing => BUCKETING.require(BUCKETING_NAME),
             Self::InvalidArgument => INVALID_ARGUMENT.require(INVALID_ARGUMENT_NAME),
             Self::NativeInvalidArgument => SPL_INVALID_ARGUMENT.require("InvalidArgumentException"),
+            Self::NativeRuntime => SPL_RUNTIME.require("RuntimeException"),
         }
     }
 
@@ -476,7 +480,7 @@ fn empty_string() -> Zval {
 }
 
 fn register_exceptions() -> Result<(), String> {
-    engine_class("RuntimeException")?;
+    SPL_RUNTIME.set(engine_class("RuntimeException")?);
     SPL_INVALID_ARGUMENT.set(engine_class("InvalidArgumentException")?);
     let simple: [(&str, ClassEntryInfoFn, &str, &ClassSlot); 4] = [
         (CONVERT_NAME, spl_runtime_exception, "\\RuntimeException", &CONVERT),

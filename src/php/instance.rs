@@ -16,6 +16,7 @@ use super::convert::value_to_zval;
 use super::events::EventBus;
 use super::logger::Level;
 use super::options::SdkOptions;
+use super::tracking::Tracker;
 use super::visitor_store::VisitorStore;
 
 pub struct Instance {
@@ -25,12 +26,13 @@ pub struct Instance {
     pub events: EventBus,
     memory: RefCell<MemoryStore>,
     store: Option<VisitorStore>,
+    pub tracker: Tracker,
 }
 
 impl Instance {
     pub fn new(options: SdkOptions, config: Option<Arc<Config>>) -> Instance {
         let store = VisitorStore::select(options.data_store.as_ref(), options.cache.as_ref(), &options.logger);
-        Instance { options, config, events: EventBus::default(), memory: RefCell::default(), store }
+        Instance { options, config, events: EventBus::default(), memory: RefCell::default(), store, tracker: Tracker::default() }
     }
 
     /// The PSR-16-safe store key of a visitor (§6.2, `store_key` module).
@@ -71,11 +73,5 @@ impl Instance {
         }
         let args = value_to_zval(&args());
         self.events.fire(event, &args, &Zval::null(), deferred, &self.options.logger);
-    }
-
-    /// Releases the tracking queue. Tracking delivery is not built yet (issue 5): nothing is
-    /// queued, so there is nothing to release.
-    pub fn release_queue(&self, reason: &str) {
-        self.log(Level::Trace, || format!("release queue ({reason}): tracking is not implemented yet"));
     }
 }

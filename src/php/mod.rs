@@ -18,3 +18,4 @@ pub mod userland;
 pub mod visitor_store;
 pub mod config_source;
 pub mod module_info;
+pub mod tracking;

@@ -11,7 +11,7 @@ use convert_sdk_net::tracking_delivery::{DeliveryOutcome, DeliveryPolicy, Failur
 const PATH: &str = "/v1/track/100123/100456";
 /// A payload with non-ASCII text, an int and a float.
 const BODY: &str = r#"{"enrichData":true,"accountId":"100123","projectId":"100456","visitors":[{"visitorId":"zoë","events":[{"eventType":"conversion","data":{"goalId":"5001","goalData":[{"key":"amount","value":49.99},{"key":"productsCount","value":2}]}}]}],"source":"php-sdk"}"#;
-/// Scheduling slack allowed on top of the documented bound.
+/// Scheduling slack allowed on top of the expected duration of a run with no timeout involved.
 const SLACK: Duration = Duration::from_millis(300);
 
 fn url(server: &CaptureServer) -> String {
@@ -28,7 +28,9 @@ fn timed(f: impl FnOnce() -> DeliveryOutcome) -> (DeliveryOutcome, Duration) {
 fn exact_request_without_secret() {
     let server = CaptureServer::start(vec![Reply::Status(200, r#"{"ok":true}"#)]);
     let outcome = deliver(&url(&server), BODY.as_bytes(), None, &DeliveryPolicy::default());
-    assert_eq!(outcome, DeliveryOutcome::Delivered { status: 200, body: br#"{"ok":true}"#.to_vec(), attempts: 1 });
+    let DeliveryOutcome::Delivered { status, headers, body, attempts } = outcome else { panic!("{outcome:?}") };
+    assert_eq!((status, body.as_slice(), attempts), (200, br#"{"ok":true}"#.as_slice(), 1));
+    assert!(headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("content-length")), "{headers:?}");
     let requests = server.requests();
     assert_eq!(requests.len(), 1);
     let r = &requests[0];
@@ -55,7 +57,10 @@ fn bearer_header_iff_secret() {
 fn server_error_then_success_retries_once() {
     let server = CaptureServer::start(vec![Reply::Status(500, ""), Reply::Status(200, "null")]);
     let (outcome, elapsed) = timed(|| deliver(&url(&server), BODY.as_bytes(), None, &DeliveryPolicy::default()));
-    assert_eq!(outcome, DeliveryOutcome::Delivered { status: 200, body: b"null".to_vec(), attempts: 2 });
+    assert!(
+        matches!(&outcome, DeliveryOutcome::Delivered { status: 200, body, attempts: 2, .. } if body == b"null"),
+        "{outcome:?}"
+    );
     assert!(elapsed >= Duration::from_millis(100), "slept 100 ms before the retry: {elapsed:?}");
     let requests = server.requests();
     assert_eq!(requests.len(), 2);
@@ -105,7 +110,7 @@ fn hanging_server_is_bounded_by_the_deadline() {
     let (outcome, elapsed) = timed(|| deliver(&url(&server), BODY.as_bytes(), Some("k"), &policy));
     eprintln!("hanging server: {outcome:?} after {elapsed:?} (deadline {:?})", policy.deadline);
     assert!(matches!(outcome, DeliveryOutcome::Failed { last_error: Failure::Transport(_), .. }), "{outcome:?}");
-    assert!(elapsed <= policy.deadline + SLACK, "{elapsed:?}");
+    assert!(elapsed <= policy.deadline, "{elapsed:?}");
     // The first attempt waited its full per-attempt timeout before a retry was tried.
     assert!(elapsed >= policy.limits.total_timeout, "{elapsed:?}");
     assert_eq!(server.requests().len() as u32, outcome.attempts());
@@ -118,14 +123,5 @@ fn short_deadline_cuts_the_attempt_and_skips_retries() {
     let (outcome, elapsed) = timed(|| deliver(&url(&server), BODY.as_bytes(), None, &policy));
     eprintln!("hanging server, 300 ms deadline: {outcome:?} after {elapsed:?}");
     assert_eq!(outcome.attempts(), 1);
-    assert!(elapsed <= policy.deadline + SLACK, "{elapsed:?}");
-}
-
-#[test]
-fn zz_overhead_probe() {
-    let server = CaptureServer::start(vec![Reply::Status(200, "")]);
-    for _ in 0..3 {
-        let (o, e) = timed(|| deliver(&url(&server), b"{}", None, &DeliveryPolicy::default()));
-        eprintln!("probe {o:?} {e:?}");
-    }
+    assert!(elapsed <= policy.deadline, "{elapsed:?}");
 }
