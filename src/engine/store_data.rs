@@ -17,16 +17,26 @@ pub const REPORT_SEGMENT_KEYS: [&str; 7] =
     ["browser", "devices", "source", "campaign", "visitor_type", "country", "custom_segments"];
 
 /// A value read from a store, cleaned: anything but an array (string, object, `false`) is "no data";
-/// only the four known keys are kept, each only when it is an array. Records written by the official
-/// PHP SDK carry junk members in `segments` (§6.3, §14 row 2): `properties` is dropped and the nested
-/// `segments` is dropped after its report keys are lifted where the flat ones are missing.
+/// only the four known keys are kept, each only with the right shape (`bucketing`, `segments`,
+/// `goals` maps; `locations` a list), and `bucketing` keeps only scalar variation ids. Records
+/// written by the official PHP SDK carry junk members in `segments` (§6.3, §14 row 2): `properties`
+/// is dropped and the nested `segments` is dropped after its report keys are lifted where the flat
+/// ones are missing.
 pub fn from_stored(v: Value) -> Value {
     let Value::Object(mut top) = v else { return Value::Object(Map::new()) };
     let mut clean = Map::new();
     for k in KEYS {
-        if let Some(part) = top.remove(k).filter(is_php_array) {
-            clean.insert(k.to_string(), part);
-        }
+        let Some(part) = top.remove(k) else { continue };
+        let part = match (k, part) {
+            ("locations", l @ Value::Array(_)) => l,
+            ("bucketing", Value::Object(m)) => {
+                Value::Object(m.into_iter().filter(|(_, v)| v.is_string() || v.is_number()).collect())
+            }
+            (_, Value::Object(m)) if k != "locations" => Value::Object(m),
+            (_, Value::Array(a)) if a.is_empty() => Value::Array(a),
+            _ => continue,
+        };
+        clean.insert(k.to_string(), part);
     }
     if let Some(Value::Object(segments)) = clean.get_mut("segments") {
         segments.remove("properties");
@@ -167,6 +177,11 @@ mod tests {
                    "segments": {"country": "DE", "custom_segments": ["4001"]}, "goals": {"purchase": true}})
         );
         assert_eq!(from_stored(json!({"bucketing": "corrupt", "goals": 5})), json!({}));
+        assert_eq!(
+            from_stored(json!({"bucketing": [["10012"]], "locations": {"a": 1}, "segments": ["x"], "goals": []})),
+            json!({"goals": []})
+        );
+        assert_eq!(from_stored(json!({"bucketing": {"1": "2", "3": ["x"], "4": 5}})), json!({"bucketing": {"1": "2", "4": 5}}));
     }
 
     #[test]

@@ -81,8 +81,9 @@ fn replay(config: &Config, steps: &[Value]) -> Vec<u8> {
                 assert_eq!(json!(served.experience_id), step["returned"]["experienceId"]);
                 assert_eq!(json!(served.variation_id), step["returned"]["variationId"]);
                 for effect in std::mem::take(&mut v.effects) {
-                    if let Effect::Bucketed { experience_id, variation_id } = effect {
-                        queue.enqueue(&v.id, bucketing_event(&experience_id, &variation_id), segments.clone());
+                    if let Effect::Bucketed { experience_id, variation_id, segments: effect_segments } = effect {
+                        assert_eq!(effect_segments, segments, "the effect carries the segments read before the decision");
+                        queue.enqueue(&v.id, bucketing_event(&experience_id, &variation_id), effect_segments);
                     }
                 }
             }
