@@ -6,35 +6,16 @@ use ext_php_rs::exception::PhpException;
 use ext_php_rs::types::Zval;
 use ext_php_rs::zend::ce;
 
+use super::exceptions::type_name;
+
 /// A `TypeError` naming the function and the argument.
 pub fn type_error(function: &str, position: u32, name: &str, expected: &str, given: &Zval) -> PhpException {
-    let given = php_type_name(given.dereference());
+    let given = type_name(given);
     PhpException::new(
         format!("{function}(): Argument #{position} (${name}) must be of type {expected}, {given} given"),
         0,
         ce::type_error(),
     )
-}
-
-/// `get_debug_type()` of a value.
-fn php_type_name(z: &Zval) -> String {
-    if z.is_array() {
-        "array".into()
-    } else if z.is_long() {
-        "int".into()
-    } else if z.is_double() {
-        "float".into()
-    } else if z.is_bool() {
-        "bool".into()
-    } else if z.is_string() {
-        "string".into()
-    } else if let Some(o) = z.object() {
-        o.get_class_name().unwrap_or_else(|_| "object".into())
-    } else if z.is_null() {
-        "null".into()
-    } else {
-        "resource".into()
-    }
 }
 
 /// A `string` parameter in coercive mode: ints, floats and bools are converted, `null` is `""`
