@@ -131,15 +131,16 @@ impl Dto {
         self.class.get().ok_or(ext_php_rs::error::Error::InvalidPointer)
     }
 
-    /// Property slot `i` of `obj` (an instance of this final class).
-    fn slot(&self, obj: &ZendObject, i: usize) -> *mut Zval {
+    /// Property slot `i` of `obj` (an instance of this final class); write only through a
+    /// pointer obtained from `&mut ZendObject`.
+    fn slot(&self, obj: *mut ZendObject, i: usize) -> *mut Zval {
         // SAFETY: the offset was read from this class's property info at MINIT.
         unsafe { property_slot(obj, self.offsets[i].load(Ordering::Acquire)) }
     }
 
     /// Initialises readonly property `i`; fails like PHP when it is already set.
-    fn init(&self, obj: &ZendObject, i: usize, value: Zval) -> PhpResult<()> {
-        let slot = self.slot(obj, i);
+    fn init(&self, obj: &mut ZendObject, i: usize, value: Zval) -> PhpResult<()> {
+        let slot = self.slot(ptr::from_mut(obj), i);
         // SAFETY: `slot` points into `obj`'s property table.
         unsafe {
             if !is_undef(&*slot) {
@@ -153,9 +154,9 @@ impl Dto {
 
     /// Builds an instance from Rust values (in property order).
     fn build(&self, values: Vec<Zval>, zv: &mut Zval) -> ext_php_rs::error::Result<()> {
-        let obj = self.class()?.new();
+        let mut obj = self.class()?.new();
         for (i, value) in values.into_iter().enumerate() {
-            self.init(&obj, i, value).map_err(|_| ext_php_rs::error::Error::InvalidScope)?;
+            self.init(&mut obj, i, value).map_err(|_| ext_php_rs::error::Error::InvalidScope)?;
         }
         obj.set_zval(zv, false)
     }
@@ -169,7 +170,7 @@ impl Dto {
     /// Current value of property `i` of an instance (`None` when uninitialised).
     fn read<'a>(&self, obj: &'a ZendObject, i: usize) -> Option<&'a Zval> {
         // SAFETY: `obj` is an instance, so the slot is inside its property table.
-        let value = unsafe { &*self.slot(obj, i) };
+        let value = unsafe { &*self.slot(ptr::from_ref(obj).cast_mut(), i) };
         (!is_undef(value)).then_some(value)
     }
 

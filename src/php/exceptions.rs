@@ -211,13 +211,15 @@ pub(crate) fn property_info(ce: &mut ClassEntry, name: &str) -> Option<&'static 
     }
 }
 
-/// The property slot at byte `offset` of `obj`.
+/// The property slot at byte `offset` of `obj`. Writing through the result needs a pointer that
+/// came from `&mut ZendObject` (writing through one derived from `&ZendObject` is undefined
+/// behaviour, and the optimiser does drop such writes).
 ///
 /// # Safety
 /// `offset` must be the `property_info` offset of a property of `obj`'s class
 /// or of an ancestor.
-pub(crate) unsafe fn property_slot(obj: &ZendObject, offset: u32) -> *mut Zval {
-    unsafe { ptr::from_ref(obj).cast::<u8>().add(offset as usize).cast::<Zval>().cast_mut() }
+pub(crate) unsafe fn property_slot(obj: *mut ZendObject, offset: u32) -> *mut Zval {
+    unsafe { obj.cast::<u8>().add(offset as usize).cast::<Zval>() }
 }
 
 /// Rewrites the declared type of parameter `n` (0-based; `None` = the return
@@ -328,7 +330,7 @@ pub fn new_exception_object(kind: SdkException<'_>, message: &str) -> PhpResult<
     let mut obj = kind.class()?.new();
     construct_exception(&mut obj, message, kind.code(), &Zval::null())?;
     if let SdkException::ConfigFetch { status_code, url } = kind {
-        set_fetch_fields(&obj, status_code, url)?;
+        set_fetch_fields(&mut obj, status_code, url)?;
     }
     Ok(obj.into_zval(false)?)
 }
@@ -378,7 +380,8 @@ fn construct_exception(obj: &mut ZendObject, message: &str, code: i64, previous:
 }
 
 /// Writes `statusCode` and `url` of a `ConfigFetchException` object.
-fn set_fetch_fields(obj: &ZendObject, status_code: i64, url: &str) -> PhpResult<()> {
+fn set_fetch_fields(obj: &mut ZendObject, status_code: i64, url: &str) -> PhpResult<()> {
+    let obj = ptr::from_mut(obj);
     let mut status = Zval::new();
     status.set_long(status_code);
     let mut url_zv = Zval::new();
@@ -395,7 +398,7 @@ fn set_fetch_fields(obj: &ZendObject, status_code: i64, url: &str) -> PhpResult<
 fn fetch_field(ex: &mut ExecuteData, offset: &AtomicU32) -> Zval {
     let Some(this) = ex.get_self() else { return Zval::null() };
     // SAFETY: methods of ConfigFetchException only run on its instances.
-    unsafe { (*property_slot(this, offset.load(Ordering::Acquire))).dereference().shallow_clone() }
+    unsafe { (*property_slot(ptr::from_mut(this), offset.load(Ordering::Acquire))).dereference().shallow_clone() }
 }
 
 extern "C" fn fetch_construct(ex: &mut ExecuteData, _retval: &mut Zval) {
