@@ -19,7 +19,7 @@ use ext_php_rs::ffi::{self, zend_call_known_function};
 use ext_php_rs::flags::{DataType, ErrorType, MethodFlags, PropertyFlags};
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::{ZendObject, Zval};
-use ext_php_rs::zend::{ClassEntry, ExecuteData, ce};
+use ext_php_rs::zend::{ClassEntry, ExecuteData, ExecutorGlobals, ce};
 
 /// Adds the MINIT hook that registers the hand-built classes of `src/php/`.
 ///
@@ -326,7 +326,16 @@ impl SdkException<'_> {
 
 /// Builds (does not throw) an exception object, e.g. to pass it to an event
 /// listener. File, line and trace are those of the PHP code running now.
+/// The trace records no call arguments, so the options given to `create()` (with `sdkKeySecret`)
+/// never appear in `var_dump($error)` or `getTrace()`.
 pub fn new_exception_object(kind: SdkException<'_>, message: &str) -> PhpResult<Zval> {
+    let ignore_args = std::mem::replace(&mut ExecutorGlobals::get_mut().exception_ignore_args, true);
+    let result = build_exception_object(kind, message);
+    ExecutorGlobals::get_mut().exception_ignore_args = ignore_args;
+    result
+}
+
+fn build_exception_object(kind: SdkException<'_>, message: &str) -> PhpResult<Zval> {
     let mut obj = kind.class()?.new();
     construct_exception(&mut obj, message, kind.code(), &Zval::null())?;
     if let SdkException::ConfigFetch { status_code, url } = kind {
