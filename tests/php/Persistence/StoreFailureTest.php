@@ -1,0 +1,136 @@
+<?php
+
+namespace ConvertSdk\Tests\Persistence;
+
+use ConvertSdk\Tests\Support\PhpFpmPool;
+
+require_once __DIR__ . '/lib/PersistenceTestCase.php';
+
+/**
+ * Store failures (spec §6.7, §14 row 36): any \Throwable from get/set is caught and logged, the
+ * decision is still made from the in-memory layer, nothing reaches PHP code; exit() or a fatal error
+ * inside the store lets PHP unwind normally (checked in a child process: no segfault).
+ */
+final class StoreFailureTest extends PersistenceTestCase
+{
+    public function throwables(): array
+    {
+        return [
+            'Exception' => [new \Exception('store down')],
+            'RuntimeException' => [new \RuntimeException('store down')],
+            'Error' => [new \Error('store broken')],
+            'TypeError' => [new \TypeError('bad type')],
+            'DivisionByZeroError' => [new \DivisionByZeroError('boom')],
+        ];
+    }
+
+    /** @dataProvider throwables */
+    public function testThrowingGetIsLoggedAndTreatedAsNoData(\Throwable $thrown): void
+    {
+        $visitor = self::visitorFreshlyIn('10011', 'get');
+        $inner = new ArrayDataStore();
+        $inner->values[Scenario::storeKey($visitor)] = ['bucketing' => [1001 => '10012'], 'locations' => [], 'segments' => [], 'goals' => []];
+        $inner->onGet = static fn () => throw $thrown;
+        $store = new CountingStore($inner);
+        $log = new RecordingLogger();
+        $sdk = $this->sdk(Scenario::specConfig(), $store, $log);
+
+        $this->assertSame('10011', self::variationOf($sdk, $visitor), 'fresh decision, as if nothing were stored');
+        $this->assertSame([1, 1], $store->counts());
+        $this->assertCount(1, $log->errors(), 'one error per failed call');
+        $this->assertStringContainsString($thrown->getMessage(), $log->errors()[0]);
+
+        $this->assertSame('10011', self::variationOf($sdk, $visitor), 'same instance: in-memory layer keeps the decision');
+        $this->assertCount(2, $log->errors());
+    }
+
+    /** @dataProvider throwables */
+    public function testThrowingSetIsLoggedAndTheDecisionKeptInMemory(\Throwable $thrown): void
+    {
+        $inner = new ArrayDataStore();
+        $inner->onSet = static fn () => throw $thrown;
+        $log = new RecordingLogger();
+        $sdk = $this->sdk(Scenario::specConfig(), $inner, $log);
+
+        $visitor = self::visitorsMovedByReweighting(1, 'set')[0];
+        $variation = self::variationOf($sdk, $visitor);
+        $this->assertSame(self::variationOf(Scenario::sdk(Scenario::specConfig()), $visitor), $variation);
+        $this->assertCount(1, $log->errors());
+        $this->assertStringContainsString($thrown->getMessage(), $log->errors()[0]);
+        $this->assertSame([], $inner->values);
+        $this->assertSame($variation, $sdk->createContext($visitor)->getVisitorData()['bucketing'][1001], 'in-memory copy updated');
+    }
+
+    public function testRealTypeErrorFromAStoreSignatureIsCaught(): void
+    {
+        $store = new class {
+            public function get(int $key): mixed { return null; }
+            public function set(string $key, int $value): bool { return true; }
+        };
+        $log = new RecordingLogger();
+        $this->assertNotNull(self::variationOf($this->sdk(Scenario::specConfig(), $store, $log), 'xena'));
+        $this->assertCount(2, $log->errors(), 'TypeError from get() and from set()');
+        foreach ($log->errors() as $message) {
+            $this->assertStringContainsString('TypeError', $message);
+        }
+    }
+
+    public function testSetReturningFalseIsLogged(): void
+    {
+        $inner = new ArrayDataStore();
+        $inner->onSet = static fn (): bool => false;
+        $log = new RecordingLogger();
+        $this->assertNotNull(self::variationOf($this->sdk(Scenario::specConfig(), $inner, $log), 'yves'));
+        $this->assertCount(1, $log->errors());
+    }
+
+    public function testBarePsr3LoggerReceivesStoreErrors(): void
+    {
+        $inner = new ArrayDataStore();
+        $inner->onGet = static fn () => throw new \RuntimeException('get failed');
+        $inner->onSet = static fn () => throw new \RuntimeException('set failed');
+        $log = new RecordingLogger();
+        $sdk = $this->sdk(Scenario::specConfig(), $inner, null, ['logger' => $log]);
+        $this->assertNotNull(self::variationOf($sdk, 'zoe'));
+        $this->assertCount(2, $log->errors());
+        $this->assertStringContainsString('get failed', $log->errors()[0]);
+        $this->assertStringContainsString('set failed', $log->errors()[1]);
+    }
+
+    public function endings(): array
+    {
+        return [
+            'exit() in get' => ['get-exit', 42],
+            'exit() in get at createContext' => ['construct-exit', 42],
+            'exit() in set' => ['set-exit', 42],
+            'fatal error in get' => ['get-fatal', 255],
+            'fatal error in set' => ['set-fatal', 255],
+        ];
+    }
+
+    /** @dataProvider endings */
+    public function testScriptEndingInsideTheStoreUnwindsNormally(string $mode, int $exitCode): void
+    {
+        $cmd = [PHP_BINARY, '-n', '-d', 'extension=' . PhpFpmPool::extensionPath(), '-d', 'memory_limit=64M',
+            '-d', 'display_errors=1', __DIR__ . '/scripts/store-exit.php', $mode];
+        $proc = proc_open($cmd, [0 => ['file', '/dev/null', 'r'], 1 => ['pipe', 'w'], 2 => ['pipe', 'w']], $pipes);
+        $stdout = stream_get_contents($pipes[1]);
+        $stderr = stream_get_contents($pipes[2]);
+        fclose($pipes[1]);
+        fclose($pipes[2]);
+        $status = proc_get_status($proc);
+        while ($status['running']) {
+            usleep(5000);
+            $status = proc_get_status($proc);
+        }
+        proc_close($proc);
+
+        $this->assertFalse($status['signaled'], "killed by signal {$status['termsig']} (139 = segfault): $stdout $stderr");
+        $this->assertSame($exitCode, $status['exitcode'], "$stdout $stderr");
+        $this->assertStringContainsString("before\n", $stdout);
+        $this->assertStringNotContainsString("after\n", $stdout, 'control never returns to the script');
+        $this->assertStringContainsString("shutdown\n", $stdout, 'shutdown functions still run');
+        $fatal = str_contains($stdout . $stderr, 'Allowed memory size');
+        $this->assertSame($exitCode === 255, $fatal, 'a fatal error is reported by PHP as usual, exit() is silent');
+    }
+}

@@ -1,0 +1,48 @@
+<?php
+
+namespace ConvertSdk\Tests\Persistence;
+
+/**
+ * Decorating `dataStore`: forwards get($key) / set($key, $value) to an inner store (a PSR-16 cache
+ * or a user store) and records every call, so tests can assert the I/O budget.
+ */
+final class CountingStore
+{
+    /** @var list<string> keys passed to get() */
+    public array $gets = [];
+    /** @var list<string> keys passed to set() */
+    public array $sets = [];
+    /** @var list<mixed> values passed to set() */
+    public array $setValues = [];
+
+    public function __construct(private readonly object $inner)
+    {
+    }
+
+    public function get($key)
+    {
+        $this->gets[] = $key;
+        return $this->inner->get($key);
+    }
+
+    public function set($key, $value)
+    {
+        $this->sets[] = $key;
+        $this->setValues[] = $value;
+        return $this->inner->set($key, $value);
+    }
+
+    /** Forgets the recorded calls. */
+    public function reset(): void
+    {
+        $this->gets = [];
+        $this->sets = [];
+        $this->setValues = [];
+    }
+
+    /** [number of gets, number of sets] */
+    public function counts(): array
+    {
+        return [count($this->gets), count($this->sets)];
+    }
+}

@@ -1,0 +1,37 @@
+<?php
+/**
+ * Child process of StoreFailureTest: an SDK whose user dataStore ends the script from inside get()
+ * or set() (exit() or a fatal error), per argv[1]. Prints markers so the test can tell how far the
+ * script got: "before", then "after" only if control came back, and "shutdown" from a shutdown
+ * function (PHP must unwind normally).
+ */
+
+require __DIR__ . '/../lib/autoload.php';
+
+use ConvertSdk\Tests\Persistence\ArrayDataStore;
+use ConvertSdk\Tests\Persistence\Scenario;
+
+$mode = $argv[1] ?? '';
+$store = new ArrayDataStore();
+$end = static function () use ($mode): void {
+    if (str_ends_with($mode, 'fatal')) {
+        $hog = [];
+        while (true) {
+            $hog[] = str_repeat('x', 1 << 20); // exhausts memory_limit: fatal error, no exception
+        }
+    }
+    exit(42);
+};
+match ($mode) {
+    'get-exit', 'get-fatal', 'construct-exit' => $store->onGet = static fn () => $end(),
+    'set-exit', 'set-fatal' => $store->onSet = static fn () => $end(),
+};
+
+register_shutdown_function(static function (): void {
+    echo "shutdown\n";
+});
+$sdk = Scenario::sdk(Scenario::specConfig(), ['dataStore' => $store]);
+echo "before\n";
+$context = $sdk->createContext('zed', $mode === 'construct-exit' ? ['country' => 'DE'] : null);
+$context->runExperience('checkout-redesign', Scenario::attributes());
+echo "after\n";
