@@ -286,4 +286,31 @@ final class ExperienceDecisionTest extends TestCase
             $this->assertNotSame('off', $variation?->variationKey);
         }
     }
+
+    public function testRuleKeysAreCaseSensitiveUnlessConfiguredOtherwise(): void
+    {
+        $config = Fixtures::specConfig();
+        $location = ['locationProperties' => self::CHECKOUT];
+        $upper = ['PLAN' => 'premium', 'AGE' => 30];
+        $this->assertNull(self::decide($config, 'checkout-redesign', $location, visitorAttributes: $upper));
+        $insensitive = ['rules' => ['keys_case_sensitive' => false]];
+        $this->assertNotNull(self::decide($config, 'checkout-redesign', $location, options: $insensitive, visitorAttributes: $upper));
+    }
+
+    public function testBucketingEventIsFiredForEverySuccessfulDecision(): void
+    {
+        $sdk = Fixtures::sdk(Fixtures::specConfig());
+        $events = [];
+        $sdk->on('bucketing', function ($args, $err) use (&$events): void {
+            $events[] = [$args, $err];
+        });
+        $context = $sdk->createContext('visitor-0', self::PREMIUM);
+        $first = $context->runExperience('checkout-redesign', ['locationProperties' => self::CHECKOUT]);
+        $payload = ['visitorId' => 'visitor-0', 'experienceKey' => 'checkout-redesign', 'variationKey' => $first->variationKey];
+        $this->assertSame([[$payload, null]], $events);
+        // a stored decision fires it again; a null result does not
+        $context->runExperience('checkout-redesign', ['locationProperties' => self::CHECKOUT]);
+        $context->runExperience('checkout-redesign');
+        $this->assertSame([[$payload, null], [$payload, null]], $events);
+    }
 }
