@@ -35,7 +35,7 @@ const VISITORS = [
     'visitor-23' => ['plan' => 'premium', 'age' => 52],
 ];
 
-const COLUMNS = ['visitor' => 10, 'attributes' => 22, 'checkout-redesign' => 18, 'pricing-rollout' => 16, 'new-checkout' => 24, 'pricing-v2' => 22];
+const COLUMNS = ['visitor', 'attributes', 'checkout-redesign', 'pricing-rollout', 'new-checkout', 'pricing-v2'];
 
 /** Reads the example project config (the `data` option). */
 function loadConfig(): array
@@ -99,25 +99,37 @@ function decideAll(CoreInterface $sdk): array
     return $rows;
 }
 
-/** One table line, each cell padded to its column width. */
-function line(array $cells): string
-{
-    $out = '';
-    foreach (array_keys(COLUMNS) as $i => $column) {
-        $out .= str_pad((string) $cells[$i], COLUMNS[$column]);
-    }
-    return rtrim($out) . "\n";
-}
-
-/** @param array<string, array<string, string>> $rows */
+/**
+ * Prints rows of cells as a table, each column as wide as its widest cell plus two spaces.
+ *
+ * @param list<list<string>> $rows
+ */
 function printTable(array $rows): void
 {
-    echo line(array_keys(COLUMNS));
-    echo line(array_map(fn (int $width) => str_repeat('-', $width - 2), array_values(COLUMNS)));
-    foreach ($rows as $visitorId => $decisions) {
-        $attributes = urldecode(http_build_query(VISITORS[$visitorId], '', ' '));
-        echo line([$visitorId, $attributes, ...array_values($decisions)]);
+    $widths = array_map(fn (int $i) => max(array_map(fn (array $row) => strlen($row[$i]), $rows)) + 2, array_keys($rows[0]));
+    foreach ($rows as $row) {
+        $line = '';
+        foreach ($row as $i => $cell) {
+            $line .= str_pad($cell, $widths[$i]);
+        }
+        echo rtrim($line), "\n";
     }
+}
+
+/**
+ * Header, separator and one row per visitor.
+ *
+ * @param array<string, array<string, string>> $decisions visitor id => decisions
+ * @return list<list<string>>
+ */
+function tableRows(array $decisions): array
+{
+    $rows = [COLUMNS, array_map(fn (string $title) => str_repeat('-', strlen($title)), COLUMNS)];
+    foreach ($decisions as $visitorId => $row) {
+        $attributes = urldecode(http_build_query(VISITORS[$visitorId], '', ' '));
+        $rows[] = [$visitorId, $attributes, ...array_values($row)];
+    }
+    return $rows;
 }
 
 if (!extension_loaded('convert_sdk')) {
@@ -136,7 +148,7 @@ printf(
 );
 
 $first = decideAll(createSdk($config));
-printTable($first);
+printTable(tableRows($first));
 
 $second = decideAll(createSdk($config));
 $same = count(array_filter(array_keys($first), fn (string $id) => $first[$id] === $second[$id]));

@@ -18,11 +18,11 @@ namespace ConvertSdk {
         /**
          * Creates an SDK instance from options (`sdkKey` or `data`, `environment`, `logger`, ...).
          *
-         * @param array<string, mixed> $config
+         * @param array<string, mixed>|null $config `null` is the same as `[]`
          * @throws \ConvertSdk\Exception\InvalidArgumentException when neither `sdkKey` nor `data` is given
          * @throws \InvalidArgumentException when an option has the wrong type
          */
-        public static function create(array $config = []): \ConvertSdk\Core {}
+        public static function create(?array $config = null): \ConvertSdk\Core {}
     }
 
     /** An SDK instance, returned by ConvertSDK::create(). */
@@ -31,13 +31,15 @@ namespace ConvertSdk {
         /** Default config cache TTL, in seconds. */
         public const DEFAULT_DATA_REFRESH_INTERVAL = 300;
 
+        private function __construct() {}
+
         /**
          * Creates a visitor context; `null` while the SDK is not ready.
          *
          * @param array<string, mixed>|null $visitorAttributes report segments and visitor properties
          * @throws \ConvertSdk\Exception\InvalidArgumentException when $visitorId is ''
          */
-        public function createContext(string $visitorId, ?array $visitorAttributes = null): ?\ConvertSdk\Interfaces\ContextInterface {}
+        public function createContext(string $visitorId, ?array $visitorAttributes = null): ?\ConvertSdk\Context {}
 
         /**
          * Subscribes `$fn($args, $err)` to a system event (a SystemEvents value).
@@ -57,6 +59,8 @@ namespace ConvertSdk {
     /** A visitor context, created by Core::createContext(). Not user-constructible. */
     final class Context implements \ConvertSdk\Interfaces\ContextInterface
     {
+        private function __construct() {}
+
         /**
          * Buckets the visitor into one experience; `null` when not eligible or unknown.
          *
@@ -166,6 +170,22 @@ namespace ConvertSdk {
 
         /** The visitor id of this context. */
         public function getVisitorId(): string {}
+
+        /**
+         * Preview mode: forces one experience's variation for this context only. Other decisions are
+         * computed but neither stored nor tracked; conversions and segment writes become no-ops.
+         * `null` or `[]` leaves preview mode.
+         *
+         * @param array{experienceId: string, variationId: string}|null $preview
+         */
+        public function setPreview(?array $preview): void {}
+
+        /**
+         * Parses a preview parameter `"<experienceId>.<variationId>"` (digits only); `null` otherwise.
+         *
+         * @return array{experienceId: string, variationId: string}|null
+         */
+        public static function parsePreviewParam(string $param): ?array {}
     }
 }
 
@@ -196,23 +216,23 @@ namespace ConvertSdk\Interfaces {
     /** Public API of a visitor context. */
     interface ContextInterface
     {
-        /** @param \OpenAPI\Client\BucketingAttributes|array<string, mixed>|null $attributes */
-        public function runExperience(string $experienceKey, \OpenAPI\Client\BucketingAttributes|array|null $attributes = null): ?\ConvertSdk\DTO\BucketedVariation;
+        /** @param \OpenAPI\Client\BucketingAttributes|null $attributes */
+        public function runExperience(string $experienceKey, ?\OpenAPI\Client\BucketingAttributes $attributes = null): ?\ConvertSdk\DTO\BucketedVariation;
 
         /**
-         * @param \OpenAPI\Client\BucketingAttributes|array<string, mixed>|null $attributes
+         * @param \OpenAPI\Client\BucketingAttributes|null $attributes
          * @return list<\ConvertSdk\DTO\BucketedVariation>
          */
-        public function runExperiences(\OpenAPI\Client\BucketingAttributes|array|null $attributes = null): array;
+        public function runExperiences(?\OpenAPI\Client\BucketingAttributes $attributes = null): array;
 
-        /** @param \OpenAPI\Client\BucketingAttributes|array<string, mixed>|null $attributes */
-        public function runFeature(string $key, \OpenAPI\Client\BucketingAttributes|array|null $attributes = null): ?\ConvertSdk\DTO\BucketedFeature;
+        /** @param \OpenAPI\Client\BucketingAttributes|null $attributes */
+        public function runFeature(string $key, ?\OpenAPI\Client\BucketingAttributes $attributes = null): ?\ConvertSdk\DTO\BucketedFeature;
 
         /**
-         * @param \OpenAPI\Client\BucketingAttributes|array<string, mixed>|null $attributes
+         * @param \OpenAPI\Client\BucketingAttributes|null $attributes
          * @return list<\ConvertSdk\DTO\BucketedFeature>
          */
-        public function runFeatures(\OpenAPI\Client\BucketingAttributes|array|null $attributes = null): array;
+        public function runFeatures(?\OpenAPI\Client\BucketingAttributes $attributes = null): array;
 
         public function trackConversion(string $goalKey, ?\ConvertSdk\DTO\ConversionAttributes $attributes = null): \ConvertSdk\Enums\RuleError|bool|null;
 
@@ -263,7 +283,7 @@ namespace ConvertSdk\Interfaces {
 namespace ConvertSdk\DTO {
 
     /** The variation a visitor was bucketed into (read-only). */
-    final readonly class BucketedVariation implements \JsonSerializable
+    final readonly class BucketedVariation
     {
         /** @param list<array<string, mixed>> $changes */
         public function __construct(
@@ -273,13 +293,10 @@ namespace ConvertSdk\DTO {
             public string $variationKey,
             public array $changes,
         ) {}
-
-        /** @return array<string, mixed> the public properties */
-        public function jsonSerialize(): array {}
     }
 
     /** A feature decision for a visitor (read-only). */
-    final readonly class BucketedFeature implements \JsonSerializable
+    final readonly class BucketedFeature
     {
         /** @param array<string, mixed> $variables */
         public function __construct(
@@ -288,9 +305,6 @@ namespace ConvertSdk\DTO {
             public \ConvertSdk\Enums\FeatureStatus $status,
             public array $variables,
         ) {}
-
-        /** @return array<string, mixed> the public properties */
-        public function jsonSerialize(): array {}
     }
 
     /** Input of Context::trackConversion() (read-only). */
@@ -614,9 +628,15 @@ namespace ConvertSdk\Exception {
 
 namespace ConvertSdk\Cache {
 
-    /** In-memory PSR-16 cache, per instance; the default `cache`. */
-    final class ArrayCache implements \Psr\SimpleCache\CacheInterface
+    /**
+     * In-memory cache, per instance; the default `cache`. It has every method of PSR-16
+     * `Psr\SimpleCache\CacheInterface` but does not declare that interface (a userland interface
+     * that is usually not loaded when the extension starts).
+     */
+    final class ArrayCache
     {
+        public function __construct() {}
+
         public function get(string $key, mixed $default = null): mixed {}
 
         /** An int TTL <= 0 deletes the key; `null` never expires. */
