@@ -18,4 +18,5 @@ pub mod segments;
 pub mod memory_store;
 pub mod conversion;
 pub mod store_key;
+pub mod circuit_breaker;
 pub mod tracking;

@@ -31,7 +31,14 @@ pub struct Instance {
 
 impl Instance {
     pub fn new(options: SdkOptions, config: Option<Arc<Config>>) -> Instance {
-        let store = VisitorStore::select(options.data_store.as_ref(), options.cache.as_ref(), &options.logger);
+        let project = config.as_ref().map(|c| format!("{}-{}", c.account_id, c.project_id)).unwrap_or_default();
+        let store = VisitorStore::select(
+            options.data_store.as_ref(),
+            options.cache.as_ref(),
+            &project,
+            options.store_breaker,
+            &options.logger,
+        );
         Instance { options, config, events: EventBus::default(), memory: RefCell::default(), store, tracker: Tracker::default() }
     }
 

@@ -9,7 +9,7 @@ use ext_php_rs::{info_table_end, info_table_row, info_table_start};
 use super::config_source::{COUNTERS, cached_entries};
 use super::logger::MESSAGES_FORMATTED;
 use super::tracking::{RELEASES_DELIVERED, RELEASES_FAILED};
-use super::visitor_store::STORE_ERRORS;
+use super::visitor_store::{STORE_ERRORS, STORE_SKIPPED};
 
 fn n(c: &AtomicU64) -> String {
     c.load(Ordering::Relaxed).to_string()
@@ -32,6 +32,7 @@ pub extern "C" fn php_module_info(_module: *mut ModuleEntry) {
         info_table_row!("config data parses", n(&COUNTERS.data_parses));
         info_table_row!("config data hits", n(&COUNTERS.data_hits));
         info_table_row!("visitor store errors", n(&STORE_ERRORS));
+        info_table_row!("visitor store calls skipped (circuit open)", n(&STORE_SKIPPED));
         info_table_row!("tracking releases delivered", n(&RELEASES_DELIVERED));
         info_table_row!("tracking releases failed", n(&RELEASES_FAILED));
         info_table_row!("log messages formatted", n(&MESSAGES_FORMATTED));

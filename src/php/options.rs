@@ -4,6 +4,7 @@
 use convert_sdk_engine::experience::BucketingSettings;
 use std::time::Duration;
 
+use convert_sdk_engine::circuit_breaker::BreakerSettings;
 use convert_sdk_engine::merge::deep_merge;
 use convert_sdk_net::http::HttpLimits;
 use convert_sdk_engine::rules::RuleOptions;
@@ -37,6 +38,8 @@ pub struct SdkOptions {
     pub batch_size: i64,
     /// Timeouts and caps of config fetches (`network.connectTimeout`, `network.timeout`, in ms).
     pub http_limits: HttpLimits,
+    /// `storeCircuitBreaker => ['failures' => 3, 'seconds' => 30]` (failures 0 = off).
+    pub store_breaker: BreakerSettings,
     /// `legacyStoreKeys`: also read the official PHP SDK's `--{visitorId}` records.
     pub legacy_store_keys: bool,
     pub cache: Option<Zval>,
@@ -129,6 +132,10 @@ pub fn parse(options: &ZendHashTable) -> Result<SdkOptions, PhpException> {
         batch_size: merged.pointer("/events/batch_size").map_or(10, php_intval),
         http_limits: http_limits(&merged),
         legacy_store_keys: merged.get("legacyStoreKeys").is_some_and(php_bool),
+        store_breaker: BreakerSettings {
+            threshold: merged.pointer("/storeCircuitBreaker/failures").map_or(3, |v| php_intval(v).clamp(0, 1_000_000) as u32),
+            cool_down: Duration::from_secs(merged.pointer("/storeCircuitBreaker/seconds").map_or(30, |v| php_intval(v).clamp(1, 86_400) as u64)),
+        },
         cache: object_option(options, "cache"),
         data_store: options.get("dataStore").map(Zval::dereference).filter(|z| !z.is_null()).map(Zval::shallow_clone),
         logger: build_logger(options, &merged),

@@ -93,11 +93,12 @@ final class Scenario
     /**
      * Options for create(): data mode, automatic tracking off, endpoints on $sinkUrl (default: the
      * TRACK_ENDPOINT / CONFIG_ENDPOINT environment the test bootstrap points at its local sink);
-     * $extra replaces top-level keys.
+     * $extra replaces top-level keys. The store circuit breaker is off: these tests check what each
+     * single store call does (CircuitBreakerTest covers the breaker).
      */
     public static function options(array $config, array $extra = [], ?string $sinkUrl = null): array
     {
-        $options = ['data' => $config, 'network' => ['tracking' => false]];
+        $options = ['data' => $config, 'network' => ['tracking' => false], 'storeCircuitBreaker' => ['failures' => 0]];
         if ($sinkUrl !== null) {
             $options['api'] = ['endpoint' => ['track' => "$sinkUrl/track-sink", 'config' => "$sinkUrl/config-sink"]];
         }
