@@ -6,7 +6,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::merge::{deep_equal, deep_merge, is_php_array};
+use crate::merge::{deep_equal, is_php_array, merge_member};
 use crate::value::php_string;
 
 /// The four top-level keys, in the order they are written.
@@ -91,25 +91,37 @@ pub fn locations(data: &Value) -> Vec<String> {
         .collect()
 }
 
-/// The four-key document built from `data`, each key defaulting to `[]`.
-fn four_keys(data: &Value) -> Value {
-    let mut m = Map::new();
-    for k in KEYS {
-        m.insert(k.to_string(), data.get(k).cloned().unwrap_or_else(|| Value::Array(Vec::new())));
-    }
-    Value::Object(m)
-}
-
-/// `putData` of §6.4 applied to the current document. Returns the new document when it differs
-/// from `current` (the caller then writes it once), `None` when nothing changed.
+/// `putData` of §6.4 applied to the current document: each of the four keys given in `new_data`
+/// is deep-merged over the stored one. Returns the new document when it differs from `current`
+/// (the caller then writes it once), `None` when nothing changed — including a first write that
+/// would only store empty members.
 pub fn put_data(current: &Value, new_data: &Value) -> Option<Value> {
-    let base = if is_empty(current) { Value::Object(Map::new()) } else { four_keys(current) };
-    let incoming = four_keys(new_data);
-    if deep_equal(&base, &incoming) {
+    let mut patched: Vec<(&str, Value)> = Vec::with_capacity(KEYS.len());
+    let mut changed = !is_well_formed(current);
+    for k in KEYS {
+        if let Some(new) = new_data.get(k) {
+            let merged = merge_member(current.get(k), new);
+            changed = changed || current.get(k).is_none_or(|c| !deep_equal(c, &merged));
+            patched.push((k, merged));
+        }
+    }
+    if !changed || (is_empty(current) && patched.iter().all(|(_, v)| is_empty(v))) {
         return None;
     }
-    let updated = deep_merge(&base, &incoming);
-    (!deep_equal(&updated, current)).then_some(updated)
+    let mut m = Map::new();
+    for k in KEYS {
+        let value = match patched.iter().position(|(p, _)| *p == k) {
+            Some(i) => std::mem::take(&mut patched[i].1),
+            None => current.get(k).cloned().unwrap_or_else(|| Value::Array(Vec::new())),
+        };
+        m.insert(k.to_string(), value);
+    }
+    Some(Value::Object(m))
+}
+
+/// True when `data` has exactly the four keys, in order.
+fn is_well_formed(data: &Value) -> bool {
+    data.as_object().is_some_and(|m| m.len() == KEYS.len() && m.keys().zip(KEYS).all(|(a, b)| a == b))
 }
 
 /// Splits properties into report segments and other properties (§10.1); each part `None` when empty.

@@ -3,6 +3,9 @@
 use std::io::Read;
 use std::time::Duration;
 
+/// Size of ureq's input and output buffers, and the largest response header accepted.
+const IO_BUFFER_BYTES: usize = 16 * 1024;
+
 /// Bounds applied to every request.
 #[derive(Debug, Clone, Copy)]
 pub struct HttpLimits {
@@ -70,6 +73,10 @@ fn agent(limits: &HttpLimits) -> ureq::Agent {
         .timeout_global(Some(limits.total_timeout))
         .max_redirects(limits.max_redirects)
         .user_agent("convert-sdk-rs")
+        // ureq's 128 KiB default buffers are zeroed per request: small requests do not need them.
+        .input_buffer_size(IO_BUFFER_BYTES)
+        .output_buffer_size(IO_BUFFER_BYTES)
+        .max_response_header_size(IO_BUFFER_BYTES)
         .build()
         .into()
 }

@@ -4,7 +4,7 @@
 //! become integer keys (PHP symtable semantics) and int/float identity is kept (spec §16).
 
 use ext_php_rs::flags::ClassFlags;
-use ext_php_rs::types::{ArrayKey, ZendHashTable, Zval};
+use ext_php_rs::types::{ZendHashTable, Zval};
 use serde_json::{Map, Number, Value};
 
 use super::dtos::read_property;
@@ -47,18 +47,68 @@ fn convert_in(z: &Zval, depth: usize) -> Value {
 }
 
 fn array_to_value(arr: &ZendHashTable, depth: usize) -> Value {
-    if arr.has_sequential_keys() {
-        return Value::Array(arr.values().map(|v| convert_in(v, depth)).collect());
+    if is_list(arr) {
+        return Value::Array(entries(arr).map(|(_, v)| convert_in(v, depth)).collect());
     }
     let mut m = Map::with_capacity(arr.len());
-    for (k, v) in arr {
+    for (k, v) in entries(arr) {
         let key = match k {
-            ArrayKey::Long(i) => i.to_string(),
-            other => other.to_string(),
+            Key::Index(i) => i.to_string(),
+            Key::Str(s) => String::from_utf8_lossy(s).into_owned(),
         };
         m.insert(key, convert_in(v, depth));
     }
     Value::Object(m)
+}
+
+/// A PHP array key, borrowed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key<'a> {
+    Index(i64),
+    Str(&'a [u8]),
+}
+
+/// `HASH_FLAG_PACKED` of PHP 8.2 (`zend_hash.h`).
+const HASH_FLAG_PACKED: u32 = 1 << 2;
+
+fn is_packed(arr: &ZendHashTable) -> bool {
+    // SAFETY: reading the flags word of a live array.
+    unsafe { arr.u.flags & HASH_FLAG_PACKED != 0 }
+}
+
+/// True when the keys are exactly `0..n-1` in order (a PHP list).
+pub fn is_list(arr: &ZendHashTable) -> bool {
+    if is_packed(arr) && arr.nNumUsed == arr.nNumOfElements {
+        return true;
+    }
+    entries(arr).enumerate().all(|(i, (k, _))| k == Key::Index(i as i64))
+}
+
+/// The entries of an array in order, without copying keys (ext-php-rs's iterator allocates a
+/// `String` per key). Holes (`IS_UNDEF` slots) are skipped.
+pub fn entries(arr: &ZendHashTable) -> impl Iterator<Item = (Key<'_>, &Zval)> {
+    let packed = is_packed(arr);
+    let used = arr.nNumUsed as usize;
+    (0..used).filter_map(move |i| {
+        // SAFETY: `i < nNumUsed`, the slots of a live array; packed arrays hold zvals, the others
+        // buckets (PHP 8.2 layout).
+        unsafe {
+            if packed {
+                let z: &Zval = &*arr.__bindgen_anon_1.arPacked.add(i);
+                (z.u1.type_info & 0xff != 0).then_some((Key::Index(i as i64), z))
+            } else {
+                let b = &*arr.__bindgen_anon_1.arData.add(i);
+                if b.val.u1.type_info & 0xff == 0 {
+                    return None;
+                }
+                let key = match b.key.as_ref() {
+                    Some(k) => Key::Str(k.as_bytes()),
+                    None => Key::Index(b.h as i64),
+                };
+                Some((key, &b.val))
+            }
+        }
+    })
 }
 
 /// Converts an engine value to a PHP value (numeric-string keys become int keys).
