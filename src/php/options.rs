@@ -5,13 +5,12 @@ use convert_sdk_engine::experience::BucketingSettings;
 use std::time::Duration;
 
 use convert_sdk_engine::circuit_breaker::BreakerSettings;
-use convert_sdk_engine::merge::deep_merge;
 use convert_sdk_net::http::HttpLimits;
 use convert_sdk_engine::rules::RuleOptions;
 use convert_sdk_engine::value::{php_bool, php_floatval, php_intval, php_string};
 use ext_php_rs::exception::PhpException;
 use ext_php_rs::types::{ZendHashTable, Zval};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::convert::zval_to_value;
 use super::exceptions::{invalid_argument, native_invalid_argument};
@@ -47,20 +46,6 @@ pub struct SdkOptions {
     pub logger: Logger,
 }
 
-fn defaults() -> Value {
-    json!({
-        "sdkKey": "", "sdkKeySecret": "", "data": [], "environment": "production",
-        "dataRefreshInterval": 300000,
-        "logger": {"logLevel": Level::Debug as i64, "customLoggers": []},
-        "network": {"tracking": true, "cacheLevel": "default", "source": "php-sdk"},
-        "api": {"endpoint": {"config": env_or("CONFIG_ENDPOINT", DEFAULT_CONFIG_ENDPOINT),
-                             "track": env_or("TRACK_ENDPOINT", DEFAULT_TRACK_ENDPOINT)}},
-        "events": {"batch_size": 10},
-        "bucketing": {"max_traffic": 10000, "hash_seed": 9999, "excludeExperienceIdHash": false},
-        "rules": {"keys_case_sensitive": true, "negation": "!"},
-    })
-}
-
 /// `getenv()` semantics: unset or empty counts as unset.
 fn env_var(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.is_empty())
@@ -90,12 +75,11 @@ pub fn parse(options: &ZendHashTable) -> Result<SdkOptions, PhpException> {
     if is_empty(user.get("sdkKey")) && is_empty(user.get("data")) {
         return Err(invalid_argument("Either sdkKey or data must be provided"));
     }
-    let mut merged = deep_merge(&defaults(), &user);
-    merged.as_object_mut().map(|m| m.remove("data"));
-    if let Some(version) = env_var("VERSION") {
-        merged["network"]["source"] = Value::String(version);
-    }
+    // Every option is read from the user's array with its default as fallback: the same result as
+    // deep-merging the defaults first (§1.2), without building and merging them on every create().
+    let merged = user;
     let environment = match merged.get("environment") {
+        None => "production".to_string(),
         Some(Value::String(s)) => s.clone(),
         _ => return Err(native_invalid_argument("Environment is required and must be a string")),
     };
@@ -126,9 +110,10 @@ pub fn parse(options: &ZendHashTable) -> Result<SdkOptions, PhpException> {
         data_refresh_interval_ms: merged.pointer("/dataRefreshInterval").map_or(300_000, php_intval),
         tracking: merged.pointer("/network/tracking").is_none_or(php_bool),
         cache_level: str_at(&merged, "/network/cacheLevel", "default"),
-        source: str_at(&merged, "/network/source", "php-sdk"),
-        config_endpoint: str_at(&merged, "/api/endpoint/config", DEFAULT_CONFIG_ENDPOINT),
-        track_endpoint: str_at(&merged, "/api/endpoint/track", DEFAULT_TRACK_ENDPOINT),
+        // env VERSION replaces network.source even when the user set it (§1.2 step 2)
+        source: env_var("VERSION").unwrap_or_else(|| str_at(&merged, "/network/source", "php-sdk")),
+        config_endpoint: str_at(&merged, "/api/endpoint/config", &env_or("CONFIG_ENDPOINT", DEFAULT_CONFIG_ENDPOINT)),
+        track_endpoint: str_at(&merged, "/api/endpoint/track", &env_or("TRACK_ENDPOINT", DEFAULT_TRACK_ENDPOINT)),
         batch_size: merged.pointer("/events/batch_size").map_or(10, php_intval),
         http_limits: http_limits(&merged),
         legacy_store_keys: merged.get("legacyStoreKeys").is_some_and(php_bool),
