@@ -9,7 +9,7 @@ PHPUNIT ?= /usr/bin/phpunit
 
 # Targets run in the order given (deps before build before tests), also under -j.
 .NOTPARALLEL:
-.PHONY: deps build test demo
+.PHONY: deps build test demo cli-demo
 
 ## deps: install missing Debian packages and check for Rust >= 1.85 (fast when all present)
 deps:
@@ -25,6 +25,12 @@ test: deps build
 	cargo test --workspace --release
 	$(PHP) -d extension=$(SO) $(PHPUNIT) -c tests/php/phpunit.xml
 
-## demo: print decisions for a few visitors using only the extension (php -n)
-demo: deps build
+include packaging.mk
+
+## demo: the web demo (php -S + the extension) on http://127.0.0.1:8080: a visitor cookie, their variation,
+## a control that re-weights the traffic; returning visitors keep their variation
+demo: web-demo
+
+## cli-demo: print decisions for a few visitors using only the extension (php -n)
+cli-demo: deps build
 	$(PHP) -n -d extension=$(SO) php/demo.php
