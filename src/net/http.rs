@@ -1,6 +1,7 @@
 //! A small blocking HTTP client over `ureq` with explicit bounds.
 
 use std::io::Read;
+use std::sync::LazyLock;
 use std::time::Duration;
 
 /// Size of ureq's input and output buffers, and the largest response header accepted.
@@ -66,19 +67,27 @@ pub fn check_scheme(url: &str) -> Result<(), TransportError> {
     }
 }
 
-fn agent(limits: &HttpLimits) -> ureq::Agent {
+/// One agent per process: connections to the config CDN and the tracking endpoint are kept alive
+/// across requests of a PHP worker. Timeouts and redirects are set per request.
+static AGENT: LazyLock<ureq::Agent> = LazyLock::new(|| {
     ureq::Agent::config_builder()
         .http_status_as_error(false)
-        .timeout_connect(Some(limits.connect_timeout))
-        .timeout_global(Some(limits.total_timeout))
-        .max_redirects(limits.max_redirects)
         .user_agent("convert-sdk-rs")
-        // ureq's 128 KiB default buffers are zeroed per request: small requests do not need them.
+        // ureq's 128 KiB default buffers are zeroed per connection: small requests do not need them.
         .input_buffer_size(IO_BUFFER_BYTES)
         .output_buffer_size(IO_BUFFER_BYTES)
         .max_response_header_size(IO_BUFFER_BYTES)
         .build()
         .into()
+});
+
+/// A request on the shared agent with this request's bounds.
+fn bounded<B>(req: ureq::RequestBuilder<B>, limits: &HttpLimits) -> ureq::RequestBuilder<B> {
+    req.config()
+        .timeout_connect(Some(limits.connect_timeout))
+        .timeout_global(Some(limits.total_timeout))
+        .max_redirects(limits.max_redirects)
+        .build()
 }
 
 fn read_body(mut resp: ureq::http::Response<ureq::Body>, limits: &HttpLimits) -> Result<Response, TransportError> {
@@ -104,7 +113,7 @@ fn transport(e: ureq::Error) -> TransportError {
 /// `GET url` with headers.
 pub fn get(url: &str, headers: &[(&str, &str)], limits: &HttpLimits) -> Result<Response, TransportError> {
     check_scheme(url)?;
-    let mut req = agent(limits).get(url);
+    let mut req = bounded(AGENT.get(url), limits);
     for (k, v) in headers {
         req = req.header(*k, *v);
     }
@@ -114,7 +123,7 @@ pub fn get(url: &str, headers: &[(&str, &str)], limits: &HttpLimits) -> Result<R
 /// `POST url` with a body and headers.
 pub fn post(url: &str, headers: &[(&str, &str)], body: &[u8], limits: &HttpLimits) -> Result<Response, TransportError> {
     check_scheme(url)?;
-    let mut req = agent(limits).post(url);
+    let mut req = bounded(AGENT.post(url), limits);
     for (k, v) in headers {
         req = req.header(*k, *v);
     }

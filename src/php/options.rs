@@ -83,7 +83,11 @@ pub fn parse(options: &ZendHashTable) -> Result<SdkOptions, PhpException> {
         Some(Value::String(s)) => s.clone(),
         _ => return Err(native_invalid_argument("Environment is required and must be a string")),
     };
+    // Checked on the raw value: objects and NAN have no engine value but are not empty().
+    let raw_key = options.get("sdkKey").map(Zval::dereference);
+    let non_string_key = raw_key.is_some_and(|z| !z.is_string() && !is_empty_zval(z));
     let sdk_key = match merged.get("sdkKey") {
+        _ if non_string_key => return Err(native_invalid_argument("sdkKey must be a string")),
         Some(Value::String(s)) if php_bool(&Value::String(s.clone())) => s.clone(),
         k if is_empty(k) => String::new(),
         _ => return Err(native_invalid_argument("sdkKey must be a string")),

@@ -4,6 +4,8 @@
 //! `CallError::Threw`; `exit()`/fatal errors are left pending (touching them segfaults) and
 //! reported as `CallError::Exit`, after which the caller must return to PHP at once.
 
+use std::cell::Cell;
+
 use ext_php_rs::convert::IntoZvalDyn;
 use ext_php_rs::types::{ZendCallable, ZendHashTable, Zval};
 use ext_php_rs::zend::{ExecutorGlobals, ce};
@@ -51,13 +53,29 @@ pub fn is_unwinding() -> bool {
     ExecutorGlobals::get().exception().is_some_and(|ex| !ex.instance_of(ce::throwable()))
 }
 
+/// Deepest nesting of calls into user code through the SDK (a logger that calls the SDK that logs,
+/// a store whose `get` decides, a listener that fires its own event...). Deeper calls are refused
+/// instead of recursing until the native stack overflows.
+pub const MAX_REENTRY_DEPTH: u32 = 32;
+
+thread_local! {
+    static DEPTH: Cell<u32> = const { Cell::new(0) };
+}
+
 /// Calls a callable value with arguments.
 pub fn call(callable: &Zval, args: Vec<&dyn IntoZvalDyn>) -> Result<Zval, CallError> {
     if is_unwinding() {
         return Err(CallError::Exit);
     }
+    let depth = DEPTH.with(Cell::get);
+    if depth >= MAX_REENTRY_DEPTH {
+        return Err(CallError::Other(format!("re-entry deeper than {MAX_REENTRY_DEPTH} calls refused")));
+    }
     let callable = ZendCallable::new(callable).map_err(|_| CallError::NotCallable)?;
-    callable.try_call(args).map_err(|e| take_pending(e.to_string()))
+    DEPTH.with(|d| d.set(depth + 1));
+    let result = callable.try_call(args).map_err(|e| take_pending(e.to_string()));
+    DEPTH.with(|d| d.set(depth));
+    result
 }
 
 /// Calls `$target->$method(...$args)` through `[$target, $method]` (honours `__call`).

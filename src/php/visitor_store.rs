@@ -108,7 +108,11 @@ impl VisitorStore {
         let key_zval = string_zval(key);
         match userland::call_method(&self.target, "get", vec![&key_zval]) {
             Ok(z) => {
-                self.record(true, logger);
+                // A miss proves nothing (Symfony's Psr16Cache reports a dead Redis as a miss):
+                // only data read back counts as a success for the circuit breaker.
+                if z.is_array() {
+                    self.record(true, logger);
+                }
                 store_data::from_stored(zval_to_value(&z))
             }
             Err(e) => {
