@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 
 use crate::bucketing::{Arm, layout_for_version, select_arm};
 use crate::config::{Config, Experience, RuleEntity, Variation};
-use crate::hash::bucket_value;
+use crate::hash::bucket_value_bytes;
 use crate::rules::{RuleError, RuleOptions, find_rule_item_of_type, is_rule_matched};
 use crate::store_data::{self, put_data};
 use crate::tracking::wire_segments;
@@ -29,7 +29,8 @@ impl Default for BucketingSettings {
 /// Inputs of one decision besides the experience.
 #[derive(Debug, Clone, Copy)]
 pub struct DecisionInput<'a> {
-    pub visitor_id: &'a str,
+    /// The visitor id as given (a PHP string: bytes, not necessarily UTF-8).
+    pub visitor_id: &'a [u8],
     /// Merged visitor properties (§1.4): stored segments ⊕ context properties ⊕ call properties.
     pub visitor_properties: &'a Value,
     pub location_properties: Option<&'a Value>,
@@ -179,7 +180,7 @@ impl<'c> Decider<'c> {
                 return Outcome::Variation { experience: exp, variation, bucket_value: None };
             }
         }
-        let value = bucket_value(&exp.id, input.visitor_id, self.settings.hash_seed, self.settings.max_traffic);
+        let value = bucket_value_bytes(&exp.id, input.visitor_id, self.settings.hash_seed, self.settings.max_traffic);
         let variation = match forced {
             Some(f) => f,
             None => {

@@ -102,7 +102,13 @@ pub fn murmur3_32_concat(a: &[u8], b: &[u8], seed: u32) -> u32 {
 /// `experience_id . visitor_id` (UTF-8, no separator). Truncates toward zero, never rounds;
 /// a negative or NaN product saturates to 0.
 pub fn bucket_value(experience_id: &str, visitor_id: &str, seed: u32, max_traffic: f64) -> u32 {
-    let h = murmur3_32_concat(experience_id.as_bytes(), visitor_id.as_bytes(), seed);
+    bucket_value_bytes(experience_id, visitor_id.as_bytes(), seed, max_traffic)
+}
+
+/// `bucket_value` for a visitor id given as raw bytes (PHP strings need not be valid UTF-8; the
+/// official SDK hashes their bytes as they are).
+pub fn bucket_value_bytes(experience_id: &str, visitor_id: &[u8], seed: u32, max_traffic: f64) -> u32 {
+    let h = murmur3_32_concat(experience_id.as_bytes(), visitor_id, seed);
     ((h as f64 / 4_294_967_296.0) * max_traffic) as u32
 }
 

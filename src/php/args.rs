@@ -21,26 +21,31 @@ pub fn type_error(function: &str, position: u32, name: &str, expected: &str, giv
 /// A `string` parameter in coercive mode: ints, floats and bools are converted, `null` is `""`
 /// (PHP 8.2 deprecation behaviour for internal functions), Stringable objects are cast.
 pub fn string_arg(z: &Zval, function: &str, position: u32, name: &str) -> Result<String, PhpException> {
+    bytes_arg(z, function, position, name).map(|b| String::from_utf8(b).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+}
+
+/// `string_arg` keeping the bytes of a PHP string as they are (PHP strings need not be UTF-8).
+pub fn bytes_arg(z: &Zval, function: &str, position: u32, name: &str) -> Result<Vec<u8>, PhpException> {
     let v = z.dereference();
     if let Some(s) = v.zend_str() {
-        return Ok(String::from_utf8_lossy(s.as_bytes()).into_owned());
+        return Ok(s.as_bytes().to_vec());
     }
     if let Some(l) = v.long() {
-        return Ok(l.to_string());
+        return Ok(l.to_string().into_bytes());
     }
     if let Some(d) = v.double() {
-        return Ok(php_float_to_string(d));
+        return Ok(php_float_to_string(d).into_bytes());
     }
     if let Some(b) = v.bool() {
-        return Ok(if b { "1".into() } else { String::new() });
+        return Ok(if b { b"1".to_vec() } else { Vec::new() });
     }
     if v.is_null() {
-        return Ok(String::new());
+        return Ok(Vec::new());
     }
     if v.is_object() {
         if let Ok(s) = v.try_call_method("__toString", vec![]) {
-            if let Some(s) = s.string() {
-                return Ok(s);
+            if let Some(s) = s.zend_str() {
+                return Ok(s.as_bytes().to_vec());
             }
         }
     }

@@ -15,12 +15,13 @@ use convert_sdk_engine::segments::{CustomSegmentsOutcome, put_segments, run_cust
 use convert_sdk_engine::store_data::{self, filter_report_segments, put_data, segments_patch};
 use convert_sdk_engine::tracking::{bucketing_event, conversion_event, transaction_event, wire_segments};
 use convert_sdk_engine::value::php_bool;
+use ext_php_rs::binary::Binary;
 use ext_php_rs::flags::ClassFlags;
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::Zval;
 use serde_json::{Map, Value, json};
 
-use super::args::{optional_array, string_arg, type_error};
+use super::args::{bytes_arg, optional_array, string_arg, type_error};
 use super::call_attributes::CallAttributes;
 use super::convert::{value_to_zval, zval_to_value};
 use super::dtos::{BucketedFeature, BucketedVariation};
@@ -39,6 +40,9 @@ const CLASS: &str = "ConvertSdk\\Context";
 pub struct Context {
     instance: Rc<Instance>,
     config: Arc<Config>,
+    /// The visitor id as given (bytes; hashing and store keys use them).
+    visitor_bytes: Vec<u8>,
+    /// The id as UTF-8 text (invalid bytes replaced by U+FFFD) for JSON payloads and logs.
     visitor_id: String,
     store_key: String,
     /// Non-report attributes (not persisted); `None` until some are set.
@@ -55,11 +59,13 @@ fn func(method: &str) -> String {
 
 impl Context {
     /// Construction (§1.4.1): report segments of the attributes are stored, the rest kept.
-    pub fn new(instance: Rc<Instance>, config: Arc<Config>, visitor_id: String, attributes: Option<Value>) -> Context {
-        let store_key = instance.store_key(&config, &visitor_id);
+    pub fn new(instance: Rc<Instance>, config: Arc<Config>, visitor_bytes: Vec<u8>, attributes: Option<Value>) -> Context {
+        let store_key = instance.store_key(&config, &visitor_bytes);
+        let visitor_id = String::from_utf8_lossy(&visitor_bytes).into_owned();
         let ctx = Context {
             instance,
             config,
+            visitor_bytes,
             visitor_id,
             store_key,
             visitor_properties: RefCell::new(None),
@@ -163,7 +169,7 @@ impl Context {
         self.update_data(|data, fx| {
             let merged = self.merged_properties(data, attrs.visitor_properties.as_ref());
             let input = DecisionInput {
-                visitor_id: &self.visitor_id,
+                visitor_id: &self.visitor_bytes,
                 visitor_properties: &merged,
                 location_properties: attrs.location_properties.as_ref(),
                 update_visitor_properties: attrs.update_visitor_properties,
@@ -412,18 +418,18 @@ impl Context {
     /// `updateVisitorProperties(string $visitorId, array $visitorProperties): void`: every key goes
     /// into the stored `segments` of that visitor.
     pub fn update_visitor_properties(&self, visitorId: &Zval, visitorProperties: &Zval) -> PhpResult<()> {
-        let id = string_arg(visitorId, &func("updateVisitorProperties"), 1, "visitorId")?;
+        let id = bytes_arg(visitorId, &func("updateVisitorProperties"), 1, "visitorId")?;
         let props = optional_array(Some(visitorProperties), &func("updateVisitorProperties"), 2, "visitorProperties")?
             .ok_or_else(|| type_error(&func("updateVisitorProperties"), 2, "visitorProperties", "array", visitorProperties))?;
         let patch = segments_patch(zval_to_value(props));
         if self.in_preview() {
             return Ok(());
         }
-        if id == self.visitor_id {
+        if id == self.visitor_bytes {
             self.update_data(|data, fx| fx.put(data, &patch));
         } else {
             let key = self.instance.store_key(&self.config, &id);
-            if let Some(updated) = put_data(&self.instance.read(&key, &id), &patch) {
+            if let Some(updated) = put_data(&self.instance.read(&key, &String::from_utf8_lossy(&id)), &patch) {
                 self.instance.write(&key, &updated);
             }
         }
@@ -519,8 +525,8 @@ impl Context {
     }
 
     /// `getVisitorId(): string`.
-    pub fn get_visitor_id(&self) -> String {
-        self.visitor_id.clone()
+    pub fn get_visitor_id(&self) -> Binary<u8> {
+        Binary::from(self.visitor_bytes.clone())
     }
 }
 

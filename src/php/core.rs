@@ -11,7 +11,7 @@ use ext_php_rs::flags::ClassFlags;
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::{ZendHashTable, Zval};
 
-use super::args::{optional_array, string_arg, type_error};
+use super::args::{bytes_arg, optional_array, type_error};
 use super::context::Context;
 use super::convert::zval_to_value;
 use super::exceptions;
@@ -94,7 +94,7 @@ impl Core {
     /// `createContext(string $visitorId, ?array $visitorAttributes = null): ?ContextInterface`.
     #[php(optional = visitorAttributes)]
     pub fn create_context(&self, visitorId: &Zval, visitorAttributes: Option<&Zval>) -> PhpResult<Option<Context>> {
-        let visitor_id = string_arg(visitorId, "ConvertSdk\\Core::createContext", 1, "visitorId")?;
+        let visitor_id = bytes_arg(visitorId, "ConvertSdk\\Core::createContext", 1, "visitorId")?;
         if visitor_id.is_empty() {
             return Err(exceptions::invalid_argument("Visitor ID must not be empty"));
         }

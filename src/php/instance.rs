@@ -43,7 +43,7 @@ impl Instance {
     }
 
     /// The PSR-16-safe store key of a visitor (§6.2, `store_key` module).
-    pub fn store_key(&self, config: &Config, visitor_id: &str) -> String {
+    pub fn store_key(&self, config: &Config, visitor_id: &[u8]) -> String {
         store_key(&config.account_id, &config.project_id, visitor_id)
     }
 

@@ -114,8 +114,8 @@ fn decision() {
     let visitor = json!({"plan": "premium", "age": 30});
     let page = json!({"url": "https://shop.example.com/checkout?step=1"});
     let ids: Vec<String> = (0..1024).map(|i| format!("visitor-{i}")).collect();
-    let input = |visitor_id| DecisionInput {
-        visitor_id, visitor_properties: &visitor, location_properties: Some(&page),
+    let input = |visitor_id: &String| DecisionInput {
+        visitor_id: visitor_id.as_bytes(), visitor_properties: &visitor, location_properties: Some(&page),
         update_visitor_properties: false, environment: "production",
     };
     bench("Decider::decide, first decision ('checkout-redesign')", |i| {

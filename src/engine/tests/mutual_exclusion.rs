@@ -51,7 +51,7 @@ fn rows() -> (Value, Vec<Value>) {
 /// Empty visitor properties; any non-empty location properties (exp-b has no location targeting).
 fn input<'a>(empty: &'a Value, location: &'a Value) -> DecisionInput<'a> {
     DecisionInput {
-        visitor_id: VISITOR,
+        visitor_id: VISITOR.as_bytes(),
         visitor_properties: empty,
         location_properties: Some(location),
         update_visitor_properties: false,

@@ -118,7 +118,7 @@ impl<'c> Visitor<'c> {
         let (id, environment) = (self.id.clone(), self.environment.clone());
         self.with_data(|data, fx| {
             let input = DecisionInput {
-                visitor_id: &id,
+                visitor_id: id.as_bytes(),
                 visitor_properties: &merged,
                 location_properties: location,
                 update_visitor_properties: false,
