@@ -26,6 +26,7 @@ test: deps build
 	$(PHP) -d extension=$(SO) $(PHPUNIT) -c tests/php/phpunit.xml
 
 include packaging.mk
+include bench/bench.mk
 
 ## demo: the web demo (php -S + the extension) on http://127.0.0.1:8080: a visitor cookie, their variation,
 ## a control that re-weights the traffic; returning visitors keep their variation

@@ -9,7 +9,7 @@ set -euo pipefail
 PACKAGES=(
   php8.2-cli php8.2-dev libclang-dev clang build-essential phpunit
   redis-server php-symfony-cache php-redis php-psr-simple-cache php-psr-log
-  php8.2-fpm libfcgi-bin libpcre2-dev pkg-config
+  php8.2-fpm php8.2-opcache libfcgi-bin libpcre2-dev pkg-config
   chromium php-symfony-dependency-injection php-symfony-config php-symfony-yaml php-symfony-http-foundation
 )
 MIN_RUST=1.85.0
