@@ -1,0 +1,4 @@
+//! libFuzzer entry point; the checks live in `convert_sdk_fuzz::store_data` (shared with the regression tests).
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| convert_sdk_fuzz::store_data(data));
