@@ -27,6 +27,7 @@ test: deps build
 
 include packaging.mk
 include bench/bench.mk
+include reliability.mk
 
 ## demo: the web demo (php -S + the extension) on http://127.0.0.1:8080: a visitor cookie, their variation,
 ## a control that re-weights the traffic; returning visitors keep their variation
