@@ -44,6 +44,7 @@ final class FpmLoadTest extends ReliabilityTestCase
 
     protected function setUp(): void
     {
+        parent::setUp();
         self::$redis->start(); // a failed test may have left it stopped
     }
 

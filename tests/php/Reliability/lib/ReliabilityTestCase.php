@@ -17,6 +17,16 @@ abstract class ReliabilityTestCase extends TestCase
     /** @var list<string> */
     private array $dirs = [];
 
+    /**
+     * Child processes (php scripts, php-fpm pools) use PHP's own allocator even when this process runs
+     * under valgrind with USE_ZEND_ALLOC=0: without it memory_limit is not enforced and the memory
+     * exhaustion scenarios would run until the kernel stops them.
+     */
+    protected function setUp(): void
+    {
+        putenv('USE_ZEND_ALLOC');
+    }
+
     protected function tearDown(): void
     {
         foreach ($this->dirs as $dir) {
