@@ -31,6 +31,11 @@ pub fn array_values(v: &Value) -> Vec<&Value> {
     }
 }
 
+/// The values of a PHP array as their PHP string forms (ids, keys); empty for scalars.
+pub fn string_values(v: &Value) -> Vec<String> {
+    array_values(v).into_iter().map(|x| php_string(x).into_owned()).collect()
+}
+
 /// `array_values(array_unique(array_merge(new, old)))`: union with the new items first.
 pub fn union_lists(new: &Value, old: &Value) -> Value {
     let mut out: Vec<Value> = Vec::new();

@@ -77,18 +77,12 @@ pub fn segments(data: &Value) -> Value {
 
 /// `segments.custom_segments` as strings.
 pub fn custom_segments(data: &Value) -> Vec<String> {
-    crate::merge::array_values(data.get("segments").and_then(|s| s.get("custom_segments")).unwrap_or(&Value::Null))
-        .into_iter()
-        .map(|v| php_string(v).into_owned())
-        .collect()
+    crate::merge::string_values(data.get("segments").and_then(|s| s.get("custom_segments")).unwrap_or(&Value::Null))
 }
 
 /// `locations` of the stored data as strings.
 pub fn locations(data: &Value) -> Vec<String> {
-    crate::merge::array_values(data.get("locations").unwrap_or(&Value::Null))
-        .into_iter()
-        .map(|v| php_string(v).into_owned())
-        .collect()
+    crate::merge::string_values(data.get("locations").unwrap_or(&Value::Null))
 }
 
 /// `putData` of §6.4 applied to the current document: each of the four keys given in `new_data`

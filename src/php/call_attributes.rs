@@ -50,7 +50,7 @@ impl CallAttributes {
             visitor_properties: get("visitorProperties"),
             type_casting: get("typeCasting").is_none_or(|v| php_bool(&v)),
             experience_keys: match get("experienceKeys") {
-                Some(v) => convert_sdk_engine::merge::array_values(&v).into_iter().map(|k| php_string(k).into_owned()).collect(),
+                Some(v) => convert_sdk_engine::merge::string_values(&v),
                 None => Vec::new(),
             },
             update_visitor_properties: get("updateVisitorProperties").is_some_and(|v| php_bool(&v)),

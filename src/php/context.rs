@@ -385,11 +385,7 @@ impl Context {
     pub fn run_custom_segments(&self, segmentKeys: &Zval, attributes: Option<&Zval>) -> PhpResult<Option<Vec<String>>> {
         let keys = optional_array(Some(segmentKeys), &func("runCustomSegments"), 1, "segmentKeys")?
             .ok_or_else(|| type_error(&func("runCustomSegments"), 1, "segmentKeys", "array", segmentKeys))?;
-        let keys: Vec<String> = match zval_to_value(keys) {
-            Value::Array(a) => a.iter().map(|k| convert_sdk_engine::value::php_string(k).into_owned()).collect(),
-            Value::Object(m) => m.values().map(|k| convert_sdk_engine::value::php_string(k).into_owned()).collect(),
-            _ => Vec::new(),
-        };
+        let keys = convert_sdk_engine::merge::string_values(&zval_to_value(keys));
         let attributes = optional_array(attributes, &func("runCustomSegments"), 2, "attributes")?.map(zval_to_value);
         let rule_data = attributes.as_ref().and_then(|a| a.get("ruleData")).cloned();
         let rules = self.instance.options.rules.clone();
