@@ -9,9 +9,11 @@ use convert_sdk_engine::memory_store::MemoryStore;
 use convert_sdk_engine::merge::deep_merge;
 use convert_sdk_engine::store_data;
 use convert_sdk_engine::store_key::{legacy_store_key, store_key};
+use convert_sdk_engine::visitor_doc::PendingWrites;
 use ext_php_rs::types::Zval;
 use serde_json::{Map, Value};
 
+use super::changes_cache::ChangesCache;
 use super::convert::value_to_zval;
 use super::events::EventBus;
 use super::logger::Level;
@@ -27,6 +29,10 @@ pub struct Instance {
     memory: RefCell<MemoryStore>,
     store: Option<VisitorStore>,
     pub tracker: Tracker,
+    /// Visitor documents with changes not yet written (`deferStoreWrites`, `visitor_doc` module).
+    pub pending: PendingWrites,
+    /// `changes` of served variations as PHP arrays, built once.
+    pub changes: ChangesCache,
 }
 
 impl Instance {
@@ -39,7 +45,16 @@ impl Instance {
             options.store_breaker,
             &options.logger,
         );
-        Instance { options, config, events: EventBus::default(), memory: RefCell::default(), store, tracker: Tracker::default() }
+        Instance {
+            options,
+            config,
+            events: EventBus::default(),
+            memory: RefCell::default(),
+            store,
+            tracker: Tracker::default(),
+            pending: PendingWrites::default(),
+            changes: ChangesCache::default(),
+        }
     }
 
     /// The PSR-16-safe store key of a visitor (§6.2, `store_key` module).
@@ -66,6 +81,13 @@ impl Instance {
         self.memory.borrow_mut().set(key, data.clone());
         if let Some(store) = &self.store {
             store.set(key, data, &self.options.logger);
+        }
+    }
+
+    /// Writes the pending documents of visitor `key` (`None`: of every visitor), one `set` each.
+    pub fn flush_writes(&self, key: Option<&str>) {
+        for (key, data) in self.pending.drain(key) {
+            self.write(&key, &data);
         }
     }
 

@@ -62,7 +62,12 @@ impl Instance {
     /// Logs the outcome and fires `api.queue.released` (not deferred).
     fn report_release(&self, reason: Option<&str>, visitors: &[QueuedVisitor], outcome: DeliveryOutcome) {
         let reason_value = reason.map_or(Value::Null, |r| Value::String(r.to_string()));
+        let wanted = !self.events.is_idle("api.queue.released", false);
         let (args, err) = match outcome {
+            DeliveryOutcome::Delivered { .. } if !wanted => {
+                RELEASES_DELIVERED.fetch_add(1, Ordering::Relaxed);
+                (Value::Null, Zval::null())
+            }
             DeliveryOutcome::Delivered { status, headers, body, .. } => {
                 RELEASES_DELIVERED.fetch_add(1, Ordering::Relaxed);
                 let data = std::str::from_utf8(&body).ok().and_then(php_json_decode).unwrap_or(Value::Null);
@@ -90,7 +95,7 @@ impl Instance {
                 (json!({"reason": reason_value, "error": message}), err)
             }
         };
-        if !self.events.is_idle("api.queue.released", false) {
+        if wanted {
             self.events.fire("api.queue.released", &value_to_zval(&args), &err, false, &self.options.logger);
         }
     }
@@ -107,7 +112,12 @@ impl Tracker {
 pub fn register_shutdown(instance: &std::rc::Rc<Instance>) {
     let instance = instance.clone();
     let closure = Closure::wrap(Box::new(move || {
-        if instance.tracker.is_empty() || userland::is_unwinding() {
+        if userland::is_unwinding() {
+            return;
+        }
+        // Pending visitor documents first, while the client still waits: the next request reads them.
+        instance.flush_writes(None);
+        if instance.tracker.is_empty() {
             return;
         }
         if let Ok(finish) = ZendCallable::try_from_name("fastcgi_finish_request") {

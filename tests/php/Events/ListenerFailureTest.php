@@ -100,6 +100,7 @@ final class ListenerFailureTest extends EventsTestCase
         $data = $context->getVisitorData();
         $this->assertSame($expected['variationId'], $data['bucketing'][(int) $expected['experienceId']]);
         $this->assertSame(['checkout-page'], $data['locations']);
+        unset($context); // written when the Context ends (deferStoreWrites)
         $this->assertSame($data, end($store->sets)[1], 'the store holds the same data');
         $this->assertCount(1, $log);
     }
@@ -187,10 +188,17 @@ final class ListenerFailureTest extends EventsTestCase
         $this->assertSame([$outer['visitorId'], $nested['visitorId']], $seen->getArrayCopy());
     }
 
-    public function testAListenerUsingTheSameContextWhileItDecides(): void
+    /** @return array<string, array{0: bool}> */
+    public static function writeModes(): array
+    {
+        return ['deferStoreWrites off: a write per changing call' => [false], 'deferStoreWrites (default)' => [true]];
+    }
+
+    /** @dataProvider writeModes */
+    public function testAListenerUsingTheSameContextWhileItDecides(bool $deferred): void
     {
         $store = new SpyStore();
-        $sdk = self::sdk(['dataStore' => $store]);
+        $sdk = self::sdk(['dataStore' => $store, 'deferStoreWrites' => $deferred]);
         $case = self::firstGoldenCase(static fn (array $c): bool => $c['experiences']['checkout-redesign']['normative_variation'] !== null
             && $c['experiences']['pricing-rollout']['normative_variation'] !== null);
         $context = self::goldenContext($sdk, $case);
@@ -215,9 +223,15 @@ final class ListenerFailureTest extends EventsTestCase
             1002 => $expected['pricing-rollout']['normative_variation']['variationId'],
         ], $data['bucketing']);
         $this->assertSame(['purchase' => true], $data['goals']);
-        $this->assertSame($data, end($store->sets)[1], 'the last write holds everything');
         $this->assertSame($outer->variationKey, $context->runExperience('checkout-redesign', ['locationProperties' => self::CHECKOUT])->variationKey);
         $this->assertSame($inner[0]->variationKey, $context->runExperience('pricing-rollout', ['locationProperties' => self::PRICING])->variationKey);
+        if ($deferred) {
+            // The listener keeps $context alive; a new Context of the visitor makes it write first.
+            $this->assertSame([], $store->sets, 'nothing written while the Context lives');
+            $this->assertSame($data, $sdk->createContext($case['visitorId'])->getVisitorData(), 'the new Context reads what the first decided');
+            $this->assertCount(1, $store->sets, 'one write for the whole request');
+        }
+        $this->assertSame($data, end($store->sets)[1], 'the last write holds everything');
     }
 
     public function testAListenerCreatingContextsAndSubscribingDuringReplay(): void

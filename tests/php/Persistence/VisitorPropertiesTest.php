@@ -16,6 +16,8 @@ final class VisitorPropertiesTest extends PersistenceTestCase
         $store = new CountingStore($this->filesystemCache());
         $context = $this->sdk(Scenario::specConfig(), $store)->createContext('hank');
         $context->updateVisitorProperties('hank', ['plan' => 'premium', 'age' => 30]);
+        $this->assertSame([1, 0], $store->counts(), 'kept in memory while the Context lives');
+        unset($context);
         $this->assertSame([1, 1], $store->counts());
 
         $stored = $this->filesystemCache()->get(Scenario::storeKey('hank'));
@@ -44,6 +46,7 @@ final class VisitorPropertiesTest extends PersistenceTestCase
         $attrs = Scenario::attributes(null, ['updateVisitorProperties' => true]);
         $variation = $context->runExperience('checkout-redesign', $attrs);
         $this->assertNotNull($variation);
+        unset($context);
         $this->assertSame([1, 1], $store->counts());
         $this->assertSame([
             'bucketing' => [1001 => $variation->variationId],
@@ -63,6 +66,7 @@ final class VisitorPropertiesTest extends PersistenceTestCase
         $context->setAttribute('tier', 'gold');
         $stored = $context->runExperience('checkout-redesign', Scenario::attributes([]))?->variationId;
         $this->assertNotNull($stored, 'context properties target this request');
+        unset($context);
 
         $next = $this->sdk(Scenario::specConfig(), $this->filesystemCache());
         $this->assertSame(['browser' => 'FF'], $next->createContext($visitor)->getVisitorData()['segments'], 'only report segments were stored');

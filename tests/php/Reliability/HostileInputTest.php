@@ -270,7 +270,7 @@ final class HostileInputTest extends ReliabilityTestCase
     public function testOptionsOfTheWrongTypeFallBackToDefaults(): void
     {
         $keys = ['sdkKeySecret', 'cache', 'dataStore', 'dataRefreshInterval', 'logger', 'network', 'api', 'events', 'rules',
-            'legacyStoreKeys', 'storeCircuitBreaker', 'network.tracking', 'network.cacheLevel', 'network.source', 'network.timeout',
+            'legacyStoreKeys', 'storeCircuitBreaker', 'deferStoreWrites', 'network.tracking', 'network.cacheLevel', 'network.source', 'network.timeout',
             'network.connectTimeout', 'api.endpoint', 'events.batch_size', 'rules.keys_case_sensitive', 'rules.comparisonProcessor',
             'logger.logLevel', 'logger.customLoggers', 'bucketing.excludeExperienceIdHash'];
         $expected = Configs::expectedSplit('opt');

@@ -111,7 +111,9 @@ final class HostileUserObjectsTest extends ReliabilityTestCase
     {
         return [
             'store get() decides another visitor' => ['store-get-reenter'],
-            'store set() decides another visitor' => ['store-set-reenter'],
+            'store set() decides another visitor (deferStoreWrites off)' => ['store-set-reenter'],
+            'store set() at Context destruction decides another visitor' => ['store-set-reenter-destruct'],
+            'store set() in createContext() of the same visitor decides another visitor' => ['store-set-reenter-recreate'],
             'logger decides another visitor' => ['logger-reenter'],
             'PSR-16 config cache get() runs create()' => ['cache-get-reenter'],
         ];
@@ -203,6 +205,7 @@ final class HostileUserObjectsTest extends ReliabilityTestCase
         $variation = $context->runExperience('split', ['locationProperties' => Configs::LOCATION]);
         $this->assertSame(Configs::expectedSplit('wrong-types'), $variation?->variationId);
         $this->assertIsArray($context->getVisitorData());
+        unset($context); // written when the Context ends (deferStoreWrites)
         $this->assertCount(1, $written);
         $record = reset($written);
         $this->assertSame(['bucketing', 'locations', 'segments', 'goals'], array_keys($record));

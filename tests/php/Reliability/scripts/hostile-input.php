@@ -51,9 +51,11 @@ function exercise(mixed $value, string $visitor = 'hostile'): array
     $ctx->setDefaultSegments(['devices' => $value]);
     $data = $ctx->getVisitorData();
     $sdk->flush();
+    $expectedSplit = Configs::expectedSplit($ctx->getVisitorId());
+    unset($ctx); // the Context's changes reach the store when it ends (deferStoreWrites)
     return [
         'split' => $split,
-        'expectedSplit' => Configs::expectedSplit($ctx->getVisitorId()),
+        'expectedSplit' => $expectedSplit,
         'gatedHostile' => $gatedHostile,
         'gatedPremium' => $gatedPremium,
         'features' => $features,
