@@ -5,10 +5,9 @@ namespace ConvertSdk\Tests\Events;
 use ConvertSdk\Context;
 use ConvertSdk\DTO\BucketedVariation;
 use ConvertSdk\DTO\ConversionAttributes;
+use ConvertSdk\Tests\Support\ArrayDataStore;
 use ConvertSdk\Tests\Support\Fixtures;
 use OpenAPI\Client\BucketingAttributes;
-
-require_once __DIR__ . '/Support/EventsTestCase.php';
 
 /**
  * QA overrides of spec §12 (JS behaviour, ignored by the PHP SDK, §14 #27 and #34): forceVariationId,
@@ -102,7 +101,7 @@ final class QaOverridesTest extends EventsTestCase
     public function testForceVariationIdReplacesADifferentStoredDecision(): void
     {
         $case = self::goldenCase('visitor-0');
-        $store = new SpyStore();
+        $store = new ArrayDataStore(recordSets: true);
         $context = self::goldenContext(self::sdk(['dataStore' => $store]), $case);
         $natural = $context->runExperience('checkout-redesign', ['locationProperties' => self::CHECKOUT]);
         $this->assertSame($case['experiences']['checkout-redesign']['normative_variation']['variationId'], $natural->variationId);
@@ -117,7 +116,7 @@ final class QaOverridesTest extends EventsTestCase
     public function testForcingTheStoredVariationIsAStoredDecision(): void
     {
         $case = self::goldenCase('visitor-1');
-        $store = new SpyStore();
+        $store = new ArrayDataStore(recordSets: true);
         $context = self::goldenContext(self::sdk(['dataStore' => $store]), $case);
         $natural = $context->runExperience('checkout-redesign', ['locationProperties' => self::CHECKOUT]);
         $writes = count($store->sets);
@@ -166,7 +165,7 @@ final class QaOverridesTest extends EventsTestCase
     /** @dataProvider servedCheckoutCases */
     public function testEnableTrackingFalseStillDecidesAndStores(array $case): void
     {
-        $store = new SpyStore();
+        $store = new ArrayDataStore(recordSets: true);
         $context = self::goldenContext(self::sdk(['dataStore' => $store]), $case);
         $attributes = new BucketingAttributes(['locationProperties' => self::CHECKOUT, 'enableTracking' => false]);
         $variation = $context->runExperience('checkout-redesign', $attributes);
@@ -307,9 +306,9 @@ final class QaOverridesTest extends EventsTestCase
     }
 
     /** A golden context (data prepared) with a spy store; the store's writes so far are reset. */
-    private static function previewContext(array $case, ?SpyStore &$store, ?\ArrayObject &$events): Context
+    private static function previewContext(array $case, ?ArrayDataStore &$store, ?\ArrayObject &$events): Context
     {
-        $store = new SpyStore();
+        $store = new ArrayDataStore(recordSets: true);
         $sdk = self::sdk(['dataStore' => $store]);
         $events = self::record($sdk, 'bucketing', 'conversion', 'location.activated', 'location.deactivated');
         $context = self::goldenContext($sdk, $case);
@@ -383,7 +382,7 @@ final class QaOverridesTest extends EventsTestCase
 
     public function testInPreviewCustomSegmentsAreNotStored(): void
     {
-        $store = new SpyStore();
+        $store = new ArrayDataStore(recordSets: true);
         $context = self::sdk(['dataStore' => $store])->createContext('preview-segments');
         $context->setPreview(Context::parsePreviewParam('1001.10011'));
         $context->runCustomSegments(['vip'], ['ruleData' => ['vip' => true]]);

@@ -4,8 +4,6 @@ namespace ConvertSdk\Tests\Persistence;
 
 use ConvertSdk\DTO\BucketedVariation;
 
-require_once __DIR__ . '/lib/PersistenceTestCase.php';
-
 /**
  * The store I/O budget (issue 3): the store is read at most once per Context, lazily, and written at
  * most once per public call, only when the data changed. Counted with a decorating dataStore over
