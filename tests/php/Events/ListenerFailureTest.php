@@ -4,8 +4,8 @@ namespace ConvertSdk\Tests\Events;
 
 use ConvertSdk\DTO\BucketedVariation;
 use ConvertSdk\Enums\LogLevel;
-
-require_once __DIR__ . '/Support/EventsTestCase.php';
+use ConvertSdk\Tests\Support\ArrayDataStore;
+use ConvertSdk\Tests\Support\RecordingLogger;
 
 /**
  * Listeners that fail or re-enter the SDK (spec §9.2 "catch+log any Throwable", §1.8): the SDK call
@@ -53,7 +53,7 @@ final class ListenerFailureTest extends EventsTestCase
         $this->assertSame($case['experiences']['pricing-rollout']['normative_variation']['variationKey'], $variation->variationKey);
         $this->assertCount(1, $before);
         $this->assertSame($before->getArrayCopy(), $after->getArrayCopy());
-        $errors = $logger->messages('error');
+        $errors = $logger->messagesVia('error');
         $this->assertCount(1, $errors, 'one error logged for the failing listener');
         $this->assertStringContainsString('bucketing', $errors[0]);
     }
@@ -66,8 +66,8 @@ final class ListenerFailureTest extends EventsTestCase
             throw new \DomainException('listener-failure-marker');
         });
         $this->assertNull($sdk->createContext('failing-conversion')->trackConversion('purchase'));
-        $this->assertCount(1, $logger->messages('error'));
-        $this->assertStringContainsString('listener-failure-marker', $logger->messages('error')[0]);
+        $this->assertCount(1, $logger->messagesVia('error'));
+        $this->assertStringContainsString('listener-failure-marker', $logger->messagesVia('error')[0]);
         $this->assertSame([[]], array_column($logger->calls, 2), 'PSR-3 context is always []');
     }
 
@@ -80,13 +80,13 @@ final class ListenerFailureTest extends EventsTestCase
         });
         $log = self::record($sdk, 'ready');
         $this->assertSame([['ready', [], null]], $log->getArrayCopy());
-        $this->assertCount(2, $logger->messages('error'), 'the failing listener ran at each of the two subscriptions');
+        $this->assertCount(2, $logger->messagesVia('error'), 'the failing listener ran at each of the two subscriptions');
         $this->assertTrue($sdk->isReady());
     }
 
     public function testAFailingLocationListenerDoesNotLoseTheDecisionOrItsWrite(): void
     {
-        $store = new SpyStore();
+        $store = new ArrayDataStore(recordSets: true);
         $sdk = self::sdk(['dataStore' => $store]);
         $sdk->on('location.activated', static function (): void {
             throw new \RuntimeException('location listener failed');
@@ -197,7 +197,7 @@ final class ListenerFailureTest extends EventsTestCase
     /** @dataProvider writeModes */
     public function testAListenerUsingTheSameContextWhileItDecides(bool $deferred): void
     {
-        $store = new SpyStore();
+        $store = new ArrayDataStore(recordSets: true);
         $sdk = self::sdk(['dataStore' => $store, 'deferStoreWrites' => $deferred]);
         $case = self::firstGoldenCase(static fn (array $c): bool => $c['experiences']['checkout-redesign']['normative_variation'] !== null
             && $c['experiences']['pricing-rollout']['normative_variation'] !== null);

@@ -5,10 +5,9 @@ namespace ConvertSdk\Tests\Events;
 use ConvertSdk\Context;
 use ConvertSdk\DTO\BucketedVariation;
 use ConvertSdk\DTO\ConversionAttributes;
+use ConvertSdk\Tests\Support\ArrayDataStore;
 use ConvertSdk\Tests\Support\Fixtures;
 use OpenAPI\Client\BucketingAttributes;
-
-require_once __DIR__ . '/Support/EventsTestCase.php';
 
 /**
  * QA overrides of spec §12 (JS behaviour, ignored by the PHP SDK, §14 #27 and #34): forceVariationId,
@@ -103,7 +102,7 @@ final class QaOverridesTest extends EventsTestCase
     public function testForceVariationIdReplacesADifferentStoredDecision(): void
     {
         $case = self::goldenCase('visitor-0');
-        $store = new SpyStore();
+        $store = new ArrayDataStore(recordSets: true);
         $context = self::goldenContext(self::sdk(['dataStore' => $store, 'deferStoreWrites' => false]), $case);
         $natural = $context->runExperience('checkout-redesign', ['locationProperties' => self::CHECKOUT]);
         $this->assertSame($case['experiences']['checkout-redesign']['normative_variation']['variationId'], $natural->variationId);
@@ -118,7 +117,7 @@ final class QaOverridesTest extends EventsTestCase
     public function testForceVariationIdReplacesADifferentStoredDecisionInTheDeferredWrite(): void
     {
         $case = self::goldenCase('visitor-0');
-        $store = new SpyStore();
+        $store = new ArrayDataStore(recordSets: true);
         $sdk = self::sdk(['dataStore' => $store]);
         $natural = self::goldenContext($sdk, $case)->runExperience('checkout-redesign', ['locationProperties' => self::CHECKOUT]);
         $this->assertSame($case['experiences']['checkout-redesign']['normative_variation']['variationId'], $natural->variationId);
@@ -137,7 +136,7 @@ final class QaOverridesTest extends EventsTestCase
     public function testForcingTheStoredVariationIsAStoredDecision(): void
     {
         $case = self::goldenCase('visitor-1');
-        $store = new SpyStore();
+        $store = new ArrayDataStore(recordSets: true);
         $context = self::goldenContext(self::sdk(['dataStore' => $store, 'deferStoreWrites' => false]), $case);
         $natural = $context->runExperience('checkout-redesign', ['locationProperties' => self::CHECKOUT]);
         $writes = count($store->sets);
@@ -186,7 +185,7 @@ final class QaOverridesTest extends EventsTestCase
     /** @dataProvider servedCheckoutCases */
     public function testEnableTrackingFalseStillDecidesAndStores(array $case): void
     {
-        $store = new SpyStore();
+        $store = new ArrayDataStore(recordSets: true);
         $context = self::goldenContext(self::sdk(['dataStore' => $store]), $case);
         $attributes = new BucketingAttributes(['locationProperties' => self::CHECKOUT, 'enableTracking' => false]);
         $variation = $context->runExperience('checkout-redesign', $attributes);
@@ -333,9 +332,9 @@ final class QaOverridesTest extends EventsTestCase
      * reset, so with deferStoreWrites `$store->sets` stays empty even after this context ends unless
      * it changed something.
      */
-    private static function previewContext(array $case, ?SpyStore &$store, ?\ArrayObject &$events): Context
+    private static function previewContext(array $case, ?ArrayDataStore &$store, ?\ArrayObject &$events): Context
     {
-        $store = new SpyStore();
+        $store = new ArrayDataStore(recordSets: true);
         $sdk = self::sdk(['dataStore' => $store]);
         $events = self::record($sdk, 'bucketing', 'conversion', 'location.activated', 'location.deactivated');
         self::goldenContext($sdk, $case);
@@ -413,7 +412,7 @@ final class QaOverridesTest extends EventsTestCase
 
     public function testInPreviewCustomSegmentsAreNotStored(): void
     {
-        $store = new SpyStore();
+        $store = new ArrayDataStore(recordSets: true);
         $context = self::sdk(['dataStore' => $store])->createContext('preview-segments');
         $context->setPreview(Context::parsePreviewParam('1001.10011'));
         $context->runCustomSegments(['vip'], ['ruleData' => ['vip' => true]]);

@@ -5,11 +5,11 @@ namespace ConvertSdk\Tests\Persistence;
 use ConvertSdk\Bench;
 use ConvertSdk\Context;
 use ConvertSdk\Interfaces\CoreInterface;
+use ConvertSdk\Tests\Support\ArrayDataStore;
 use ConvertSdk\Tests\Support\PhpFpmPool;
 use Symfony\Component\Cache\Adapter\FilesystemAdapter;
 use Symfony\Component\Cache\Psr16Cache;
 
-require_once __DIR__ . '/lib/PersistenceTestCase.php';
 require_once __DIR__ . '/../../../bench/lib.php';
 
 /**

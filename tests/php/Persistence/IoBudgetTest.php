@@ -4,8 +4,6 @@ namespace ConvertSdk\Tests\Persistence;
 
 use ConvertSdk\DTO\BucketedVariation;
 
-require_once __DIR__ . '/lib/PersistenceTestCase.php';
-
 /**
  * The store I/O budget (issues 3 and 7): the store is read at most once per Context, lazily, and
  * written only when the data changed: once per visitor and request by default (when the Context

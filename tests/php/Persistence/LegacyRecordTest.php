@@ -5,8 +5,6 @@ namespace ConvertSdk\Tests\Persistence;
 use ConvertSdk\DTO\ConversionAttributes;
 use Psr\SimpleCache\CacheInterface;
 
-require_once __DIR__ . '/lib/PersistenceTestCase.php';
-
 /**
  * Migration from the official PHP SDK (issue 3, spec §6.2/§6.3/§14 rows 1–2): with
  * `legacyStoreKeys => true`, a visitor with nothing under the new key is read from the official

@@ -2,8 +2,6 @@
 
 namespace ConvertSdk\Tests\Persistence;
 
-require_once __DIR__ . '/lib/PersistenceTestCase.php';
-
 /**
  * Segments live in the stored data (spec §10, §1.4 segment methods, §1.4.1): report segments given
  * at createContext, setDefaultSegments, runCustomSegments / setCustomSegments, read back with

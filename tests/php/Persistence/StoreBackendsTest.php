@@ -2,7 +2,7 @@
 
 namespace ConvertSdk\Tests\Persistence;
 
-require_once __DIR__ . '/lib/PersistenceTestCase.php';
+use ConvertSdk\Tests\Support\RecordingLogger;
 
 /**
  * Decisions persist across SDK instances (= across requests) with real stores (spec §6.1–§6.4, issue 3):

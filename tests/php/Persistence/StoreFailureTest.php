@@ -2,9 +2,9 @@
 
 namespace ConvertSdk\Tests\Persistence;
 
+use ConvertSdk\Tests\Support\ArrayDataStore;
 use ConvertSdk\Tests\Support\PhpFpmPool;
-
-require_once __DIR__ . '/lib/PersistenceTestCase.php';
+use ConvertSdk\Tests\Support\RecordingLogger;
 
 /**
  * Store failures (spec §6.7, §14 row 36): any \Throwable from get/set is caught and logged, the

@@ -2,8 +2,6 @@
 
 namespace ConvertSdk\Tests\Persistence;
 
-require_once __DIR__ . '/lib/PersistenceTestCase.php';
-
 /**
  * Visitor properties across requests (spec §1.4 merged properties, §1.4.2 updateVisitorProperties,
  * §4.2 step 4, §10.4): plain properties are not persisted, updateVisitorProperties and the

@@ -14,7 +14,7 @@
  * create()), "released:<reason>" (api.queue.released, the tracking release at shutdown).
  */
 
-require __DIR__ . '/../lib/autoload.php';
+require __DIR__ . '/../../Support/autoload.php';
 
 use ConvertSdk\Context;
 use ConvertSdk\Interfaces\CoreInterface;

@@ -10,10 +10,10 @@
  * function (after the one printing "shutdown", registered first).
  */
 
-require __DIR__ . '/../lib/autoload.php';
+require __DIR__ . '/../../Support/autoload.php';
 
-use ConvertSdk\Tests\Persistence\ArrayDataStore;
 use ConvertSdk\Tests\Persistence\Scenario;
+use ConvertSdk\Tests\Support\ArrayDataStore;
 
 $mode = $argv[1] ?? '';
 $store = new ArrayDataStore();

@@ -14,12 +14,12 @@
  * in the destructor of the Context (unset) or in createContext() of the same visitor.
  */
 
-require __DIR__ . '/../lib/autoload.php';
+require __DIR__ . '/../../Support/autoload.php';
 
 use ConvertSdk\ConvertSDK;
-use ConvertSdk\Tests\Persistence\ArrayDataStore;
 use ConvertSdk\Tests\Reliability\Configs;
-use ConvertSdk\Tests\Reliability\HookCache;
+use ConvertSdk\Tests\Support\ArrayDataStore;
+use ConvertSdk\Tests\Support\MemoryCache;
 
 [, $scenario, $sink] = $argv + [2 => 'http://127.0.0.1:9'];
 
@@ -36,7 +36,7 @@ $logger = new class () extends \Psr\Log\AbstractLogger {
         }
     }
 };
-$cache = new HookCache();
+$cache = new MemoryCache();
 $depth = 0;
 
 /** Exhausts memory_limit the first time it runs (a fatal error, not an exception). */

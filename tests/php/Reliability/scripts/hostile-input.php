@@ -5,12 +5,12 @@
  * is argv[2]. Runs with only the extension loaded, so a crash shows as a signal in the parent.
  */
 
-require __DIR__ . '/../lib/autoload.php';
+require __DIR__ . '/../../Support/autoload.php';
 
 use ConvertSdk\ConvertSDK;
 use ConvertSdk\DTO\ConversionAttributes;
-use ConvertSdk\Tests\Persistence\ArrayDataStore;
 use ConvertSdk\Tests\Reliability\Configs;
+use ConvertSdk\Tests\Support\ArrayDataStore;
 
 [, $case, $sink] = $argv + [2 => 'http://127.0.0.1:9'];
 
