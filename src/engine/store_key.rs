@@ -5,7 +5,8 @@
 //! contains a reserved character, starts with the digest marker `_`, or would make the key longer
 //! than 64 bytes, the id part is replaced by `_` + the first 40 hex digits (160 bits) of
 //! SHA-256(visitorId): `100123-100456-_3f79bb7b435b05321651daefd374cdc681dc06fa`. Ids starting with
-//! `_` are always digested, so a digest can never equal a literal visitor id.
+//! `_` are always digested, so a digest can never equal a literal visitor id. Ids with whitespace or
+//! control characters are digested too: Memcached (and PSR-16 caches built on it) rejects such keys.
 
 use sha2::{Digest, Sha256};
 
@@ -23,11 +24,16 @@ const DIGEST_HEX_LEN: usize = 40;
 pub fn store_key(account_id: &str, project_id: &str, visitor_id: &[u8]) -> String {
     let plain_len = account_id.len() + project_id.len() + visitor_id.len() + 2;
     match std::str::from_utf8(visitor_id) {
-        Ok(id) if plain_len <= MAX_KEY_LEN && !id.starts_with(DIGEST_MARKER) && !id.contains(RESERVED) => {
+        Ok(id) if plain_len <= MAX_KEY_LEN && !id.starts_with(DIGEST_MARKER) && !id.contains(needs_digest) => {
             format!("{account_id}-{project_id}-{id}")
         }
         _ => format!("{account_id}-{project_id}-{DIGEST_MARKER}{}", digest_hex(visitor_id)),
     }
+}
+
+/// A character that cannot appear in a key as is: PSR-16 reserved, whitespace or control.
+fn needs_digest(c: char) -> bool {
+    RESERVED.contains(&c) || c.is_whitespace() || c.is_control()
 }
 
 /// The key the official PHP SDK writes at run time (`--{visitorId}`, spec §14 row 1).
@@ -55,7 +61,7 @@ mod tests {
 
     #[test]
     fn reserved_characters_and_long_ids_are_digested() {
-        for id in ["a@b.com", "user:42", "x/y", "{}", "()", "a\\b", &"v".repeat(60)] {
+        for id in ["a@b.com", "user:42", "x/y", "{}", "()", "a\\b", &"v".repeat(60), "a b", "tab\there", "nl\n", "nul\0", "nbsp\u{a0}x", "del\u{7f}"] {
             let key = store_key("100123", "100456", id.as_bytes());
             assert!(key.starts_with("100123-100456-_"), "{key}");
             assert_eq!(key.len(), "100123-100456-_".len() + DIGEST_HEX_LEN);

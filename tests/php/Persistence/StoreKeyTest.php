@@ -14,7 +14,7 @@ final class StoreKeyTest extends PersistenceTestCase
 {
     private const IDS = [
         'jane.doe@example.com', 'user:42', 'tenant/7/user/9', '{curly}', '(paren)', 'back\\slash',
-        '_leading-underscore', 'plain-visitor', 'ünïcödé-visitor',
+        '_leading-underscore', 'plain-visitor', 'ünïcödé-visitor', 'with space', "tab\tand\nnewline", "nbsp\u{a0}id",
     ];
 
     /** Ids of every style, including a 100-character one, each moved by the re-weighting. */
@@ -63,6 +63,7 @@ final class StoreKeyTest extends PersistenceTestCase
             $key = Scenario::storeKey($id);
             $this->assertLessThanOrEqual(64, strlen($key));
             $this->assertDoesNotMatchRegularExpression('~[{}()/\\\\@:]~', $key);
+            $this->assertDoesNotMatchRegularExpression('~[\s\p{Z}\p{Cc}]~u', $key, 'Memcached-safe: no whitespace or control characters');
             $this->assertSame($variation, $cache->get($key)['bucketing'][1001] ?? null, "value under $key for $id");
         }
         $this->assertSame('100123-100456-plain-visitor', Scenario::storeKey('plain-visitor'));

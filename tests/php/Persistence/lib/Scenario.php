@@ -162,7 +162,8 @@ final class Scenario
     {
         $prefix = self::ACCOUNT_ID . '-' . self::PROJECT_ID . '-';
         $plain = $prefix . $visitorId;
-        if (strlen($plain) > 64 || str_starts_with($visitorId, '_') || strpbrk($visitorId, '{}()/\\@:') !== false) {
+        $unsafe = preg_match('/[\s\p{Z}\p{Cc}]/u', $visitorId); // whitespace or control (false: not UTF-8)
+        if (strlen($plain) > 64 || str_starts_with($visitorId, '_') || strpbrk($visitorId, '{}()/\\@:') !== false || $unsafe !== 0) {
             return $prefix . '_' . substr(hash('sha256', $visitorId), 0, 40);
         }
         return $plain;
