@@ -309,17 +309,10 @@ impl<'c> Decider<'c> {
             return Ok(true);
         }
         let audiences = &self.config.audiences;
-        let to_check: Vec<&RuleEntity> = exp
-            .audience_entities
-            .iter()
-            .map(|&i| &audiences[i])
-            .filter(|a| !(is_bucketed && a.permanent))
-            .collect();
-        if to_check.is_empty() {
-            return Ok(true);
-        }
-        let mut matched_count = 0;
-        for audience in &to_check {
+        let to_check = exp.audience_entities.iter().map(|&i| &audiences[i]).filter(|a| !(is_bucketed && a.permanent));
+        let (mut checked, mut matched_count) = (0, 0);
+        for audience in to_check {
+            checked += 1;
             let matched = has_rules(&audience.rules) && self.audience_matches(audience, input, data, fx)?;
             if matched {
                 matched_count += 1;
@@ -328,7 +321,8 @@ impl<'c> Decider<'c> {
                 }
             }
         }
-        Ok(exp.match_all_audiences && matched_count == to_check.len())
+        // nothing left to check (none listed, or only permanent ones once bucketed): eligible
+        Ok(checked == 0 || (exp.match_all_audiences && matched_count == checked))
     }
 
     /// One audience, honouring the mutual-exclusion rule (§5.6).
