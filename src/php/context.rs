@@ -3,7 +3,6 @@
 #![allow(non_snake_case)] // PHP parameter names (named arguments) are camelCase
 
 use std::cell::RefCell;
-use std::rc::Rc;
 use std::sync::Arc;
 
 use convert_sdk_engine::config::Config;
@@ -26,6 +25,8 @@ use super::call_attributes::CallAttributes;
 use super::convert::{value_to_zval, zval_to_value};
 use super::dtos::{BucketedFeature, BucketedVariation};
 use super::enums::FeatureStatus;
+use super::core::CoreRef;
+use super::gc::{GcBuffer, HoldsZvals};
 use super::instance::Instance;
 use super::dtos::read_property;
 use super::interfaces::ArrayZval;
@@ -38,7 +39,8 @@ const CLASS: &str = "ConvertSdk\\Context";
 #[php(flags = ClassFlags::Final)]
 #[php(implements(super::interfaces::PhpInterfaceContextInterface))]
 pub struct Context {
-    instance: Rc<Instance>,
+    /// The SDK that created this context (kept alive by it).
+    core: CoreRef,
     config: Arc<Config>,
     /// The visitor id as given (bytes; hashing and store keys use them).
     visitor_bytes: Vec<u8>,
@@ -59,11 +61,11 @@ fn func(method: &str) -> String {
 
 impl Context {
     /// Construction (§1.4.1): report segments of the attributes are stored, the rest kept.
-    pub fn new(instance: Rc<Instance>, config: Arc<Config>, visitor_bytes: Vec<u8>, attributes: Option<Value>) -> Context {
-        let store_key = instance.store_key(&config, &visitor_bytes);
+    pub fn new(core: CoreRef, config: Arc<Config>, visitor_bytes: Vec<u8>, attributes: Option<Value>) -> Context {
+        let store_key = core.instance().store_key(&config, &visitor_bytes);
         let visitor_id = String::from_utf8_lossy(&visitor_bytes).into_owned();
         let ctx = Context {
-            instance,
+            core,
             config,
             visitor_bytes,
             visitor_id,
@@ -82,8 +84,12 @@ impl Context {
         ctx
     }
 
+    fn instance(&self) -> &Instance {
+        self.core.instance()
+    }
+
     fn decider(&self) -> Decider<'_> {
-        let options = &self.instance.options;
+        let options = &self.instance().options;
         Decider { config: &self.config, settings: options.bucketing, rules: options.rules.clone() }
     }
 
@@ -92,7 +98,7 @@ impl Context {
         if let Some(data) = self.data.borrow_mut().take() {
             return data;
         }
-        self.instance.read(&self.store_key, &self.visitor_id)
+        self.instance().read(&self.store_key, &self.visitor_id)
     }
 
     /// Runs `f` on the visitor's data, writes it (once) when it changed, then performs the
@@ -108,7 +114,7 @@ impl Context {
         }
         let result = f(&mut data, &mut fx);
         if fx.data_changed {
-            self.instance.write(&self.store_key, &data);
+            self.instance().write(&self.store_key, &data);
         }
         *self.data.borrow_mut() = Some(data);
         self.perform(&fx);
@@ -125,17 +131,17 @@ impl Context {
                     } else {
                         "location.deactivated"
                     };
-                    self.instance.fire(
+                    self.instance().fire(
                         event,
                         || json!({"visitorId": self.visitor_id, "location": {"id": l.id, "key": l.key, "name": l.name}}),
                         true,
                     );
                 }
                 Effect::Bucketed { experience_id, variation_id, segments } => {
-                    self.instance.enqueue(&self.visitor_id, bucketing_event(experience_id, variation_id), segments.clone());
+                    self.instance().enqueue(&self.core, &self.visitor_id, bucketing_event(experience_id, variation_id), segments.clone());
                 }
                 Effect::UnknownExclusionTarget(key) => {
-                    self.instance.log(Level::Warn, || format!("Mutual-exclusion rule names unknown experience key '{key}'"));
+                    self.instance().log(Level::Warn, || format!("Mutual-exclusion rule names unknown experience key '{key}'"));
                 }
             }
         }
@@ -158,7 +164,7 @@ impl Context {
         attrs: &CallAttributes,
         f: impl FnOnce(&Decider<'s>, &DecisionInput<'_>, &Overrides<'_>, &mut Value, &mut Effects<'s>) -> R,
     ) -> R {
-        let environment = attrs.environment.clone().unwrap_or_else(|| self.instance.options.environment.clone());
+        let environment = attrs.environment.clone().unwrap_or_else(|| self.instance().options.environment.clone());
         let preview = self.preview.borrow().clone();
         let overrides = Overrides {
             force_variation_id: attrs.force_variation_id.as_deref(),
@@ -181,7 +187,7 @@ impl Context {
 
     /// The DTO of a served variation; logs the decision explanation (README "Why null?").
     fn variation_dto(&self, experience_key: &str, outcome: &Outcome<'_>) -> Option<BucketedVariation> {
-        self.instance.log(Level::Debug, || explain(&self.visitor_id, experience_key, outcome));
+        self.instance().log(Level::Debug, || explain(&self.visitor_id, experience_key, outcome));
         match outcome {
             Outcome::Variation { experience, variation, .. } => Some(BucketedVariation {
                 experience_id: experience.id.clone(),
@@ -195,7 +201,7 @@ impl Context {
     }
 
     fn fire_variation(&self, v: &BucketedVariation) {
-        self.instance.fire(
+        self.instance().fire(
             "bucketing",
             || json!({"visitorId": self.visitor_id, "experienceKey": v.experience_key, "variationKey": v.variation_key}),
             true,
@@ -218,7 +224,7 @@ impl Context {
     }
 
     fn fire_feature(&self, entry: &FeatureEntry, feature_key: &str) {
-        self.instance.fire(
+        self.instance().fire(
             "bucketing",
             || json!({"visitorId": self.visitor_id, "experienceKey": entry.experience_key, "featureKey": feature_key, "status": "enabled"}),
             true,
@@ -227,7 +233,7 @@ impl Context {
 
     fn log_feature_warnings(&self, warnings: &[FeatureWarning]) {
         for w in warnings {
-            self.instance.log(Level::Warn, || format!("runFeatures: {w:?}"));
+            self.instance().log(Level::Warn, || format!("runFeatures: {w:?}"));
         }
     }
 
@@ -235,6 +241,12 @@ impl Context {
         CallAttributes::from_arg(z).map_err(|()| {
             type_error(&func(method), position, "attributes", "?OpenAPI\\Client\\BucketingAttributes", z.unwrap_or(&Zval::null()))
         })
+    }
+}
+
+impl HoldsZvals for Context {
+    fn report_zvals(&self, gc: &mut GcBuffer) {
+        gc.add(self.core.zval());
     }
 }
 
@@ -345,7 +357,7 @@ impl Context {
             has_conversion_data,
             force_multiple_transactions: force,
         };
-        let rules = self.instance.options.rules.clone();
+        let rules = self.instance().options.rules.clone();
         let (outcome, bucketing, segments) = self.update_data(|data, fx| {
             let bucketing = data.get("bucketing").cloned().unwrap_or(Value::Null);
             let segments = wire_segments(&store_data::segments(data));
@@ -358,12 +370,12 @@ impl Context {
             ConversionOutcome::AlreadyConverted => {}
             ConversionOutcome::Accepted { goal_id, send_conversion, send_transaction } => {
                 if send_conversion {
-                    self.instance.enqueue(&self.visitor_id, conversion_event(&goal_id, &bucketing), segments.clone());
+                    self.instance().enqueue(&self.core, &self.visitor_id, conversion_event(&goal_id, &bucketing), segments.clone());
                 }
                 if let (true, Some(goal_data)) = (send_transaction, goal_data) {
-                    self.instance.enqueue(&self.visitor_id, transaction_event(&goal_id, goal_data, &bucketing), segments);
+                    self.instance().enqueue(&self.core, &self.visitor_id, transaction_event(&goal_id, goal_data, &bucketing), segments);
                 }
-                self.instance.fire("conversion", || json!({"visitorId": self.visitor_id, "goalKey": goal_key}), true);
+                self.instance().fire("conversion", || json!({"visitorId": self.visitor_id, "goalKey": goal_key}), true);
             }
         }
         Ok(result)
@@ -388,7 +400,7 @@ impl Context {
         let keys = convert_sdk_engine::merge::string_values(&zval_to_value(keys));
         let attributes = optional_array(attributes, &func("runCustomSegments"), 2, "attributes")?.map(zval_to_value);
         let rule_data = attributes.as_ref().and_then(|a| a.get("ruleData")).cloned();
-        let rules = self.instance.options.rules.clone();
+        let rules = self.instance().options.rules.clone();
         let outcome = self.update_data(|data, fx| {
             let merged = self.merged_properties(data, rule_data.as_ref());
             run_custom_segments(&self.config, &rules, &keys, &merged, data, fx)
@@ -397,7 +409,7 @@ impl Context {
             CustomSegmentsOutcome::Added(all) => Some(all),
             CustomSegmentsOutcome::NothingNew { already_present } => {
                 if !already_present.is_empty() {
-                    self.instance.log(Level::Warn, || format!("Custom segments key already set: {already_present:?}"));
+                    self.instance().log(Level::Warn, || format!("Custom segments key already set: {already_present:?}"));
                 }
                 None
             }
@@ -424,9 +436,9 @@ impl Context {
         if id == self.visitor_bytes {
             self.update_data(|data, fx| fx.put(data, &patch));
         } else {
-            let key = self.instance.store_key(&self.config, &id);
-            if let Some(updated) = put_data(&self.instance.read(&key, &String::from_utf8_lossy(&id)), &patch) {
-                self.instance.write(&key, &updated);
+            let key = self.instance().store_key(&self.config, &id);
+            if let Some(updated) = put_data(&self.instance().read(&key, &String::from_utf8_lossy(&id)), &patch) {
+                self.instance().write(&key, &updated);
             }
         }
         Ok(())
@@ -455,7 +467,7 @@ impl Context {
     /// `releaseQueues(?string $reason = null): void`.
     #[php(optional = reason)]
     pub fn release_queues(&self, reason: Option<String>) {
-        self.instance.release_queue(reason.as_deref());
+        self.instance().release_queue(reason.as_deref());
     }
 
     /// `setAttribute(string $key, mixed $value): void` (not persisted).
