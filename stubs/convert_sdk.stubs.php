@@ -148,6 +148,12 @@ namespace ConvertSdk {
          */
         public function getVisitorData(): array {}
 
+        /**
+         * Writes this visitor's pending changes to the store (one `set`) when the context is
+         * destroyed; with `deferStoreWrites` off every changing call has already written them.
+         */
+        public function __destruct() {}
+
         /** Sends the queued tracking events now. */
         public function releaseQueues(?string $reason = null): void {}
 

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
+use crate::rules::{CompiledRules, find_rule_item_of_type};
 use crate::value::{php_bool, php_string};
 
 /// Why a config was rejected (§2.4). The message is the `ConfigValidationException` message.
@@ -23,6 +24,24 @@ pub struct Variation {
     pub traffic_allocation: Option<Value>,
     /// `changes` exactly as in the config (`[]` when absent).
     pub changes: Value,
+    /// One entry per change (in `array_values` order): the feature it enables, `None` when it is
+    /// not a `fullStackFeature` change with a feature id (§8.2). Filled by `Config::from_value`.
+    pub feature_changes: Vec<Option<FeatureChange>>,
+}
+
+/// A `fullStackFeature` change decoded once: its feature and its variables, raw and cast (§8.4).
+#[derive(Debug, Clone)]
+pub struct FeatureChange {
+    /// `(string) data.feature_id`.
+    pub feature_id: String,
+    /// Index of the declared feature in `Config::features`.
+    pub declared: Option<usize>,
+    /// `data.variables_data` (`Null` when absent).
+    pub variables: Value,
+    /// The variables cast to their declared types (for `typeCasting`, the default).
+    pub cast_variables: Value,
+    /// Variables that the declared feature does not list (each a warning when cast).
+    pub undeclared: Vec<String>,
 }
 
 /// An experience (§2.1) with the fields decisions read.
@@ -35,13 +54,18 @@ pub struct Experience {
     pub environment: Option<String>,
     pub version: Option<Value>,
     pub locations: Vec<String>,
-    /// Non-null `site_area` rule object.
-    pub site_area: Option<Value>,
+    /// Non-null `site_area` rule object, compiled.
+    pub site_area: Option<CompiledRules>,
     /// Ids listed in `audiences` (audience ids and segment ids mixed).
     pub audiences: Vec<String>,
     /// `settings.matching_options.audiences == "all"`.
     pub match_all_audiences: bool,
     pub variations: Vec<Variation>,
+    /// Indexes into `Config::locations` / `audiences` / `segments` of the entities this experience
+    /// lists, in config order (filled by `Config::from_value`; decisions never search by id).
+    pub location_entities: Vec<usize>,
+    pub audience_entities: Vec<usize>,
+    pub segment_entities: Vec<usize>,
 }
 
 /// An audience, segment or location: something with an id, a key and rules.
@@ -54,6 +78,17 @@ pub struct RuleEntity {
     pub rules: Value,
     /// Audience `type == "permanent"`.
     pub permanent: bool,
+    /// `rules` compiled for evaluation.
+    pub compiled: CompiledRules,
+    /// The first `bucketed_into_experience_key` item of the rules (mutual exclusion, §5.6).
+    pub exclusion: Option<Exclusion>,
+}
+
+/// A mutual-exclusion rule item (§5.6): `value` (an experience key) and `matching.negated`.
+#[derive(Debug, Clone)]
+pub struct Exclusion {
+    pub experience_key: String,
+    pub negated: bool,
 }
 
 /// A declared feature (§8.1) with its variable definitions `key → type`.
@@ -116,6 +151,7 @@ fn parse_variation(v: &Value) -> Variation {
             Some(c @ (Value::Array(_) | Value::Object(_))) => c.clone(),
             _ => Value::Array(Vec::new()),
         },
+        feature_changes: Vec::new(),
     }
 }
 
@@ -128,21 +164,48 @@ fn parse_experience(v: &Value) -> Experience {
         environment: v.get("environment").filter(|e| !e.is_null()).map(|e| php_string(e).into_owned()),
         version: v.get("version").cloned(),
         locations: id_list(v, "locations"),
-        site_area: v.get("site_area").filter(|s| !s.is_null()).cloned(),
+        site_area: v.get("site_area").filter(|s| !s.is_null()).map(CompiledRules::compile),
         audiences: id_list(v, "audiences"),
         match_all_audiences: matching.and_then(Value::as_str) == Some("all"),
         variations: list(v, "variations").map(parse_variation).collect(),
+        location_entities: Vec::new(),
+        audience_entities: Vec::new(),
+        segment_entities: Vec::new(),
     }
 }
 
 fn parse_rule_entity(v: &Value) -> RuleEntity {
+    let rules = v.get("rules").cloned().unwrap_or(Value::Null);
+    let exclusion = find_rule_item_of_type(&rules, "bucketed_into_experience_key").map(|item| Exclusion {
+        experience_key: item.get("value").map(|v| php_string(v).into_owned()).unwrap_or_default(),
+        negated: item.pointer("/matching/negated").and_then(Value::as_bool).unwrap_or(false),
+    });
     RuleEntity {
         id: field_str(v, "id"),
         key: field_str(v, "key"),
         name: field_str(v, "name"),
-        rules: v.get("rules").cloned().unwrap_or(Value::Null),
+        compiled: CompiledRules::compile(&rules),
+        exclusion,
+        rules,
         permanent: v.get("type").and_then(Value::as_str) == Some("permanent"),
     }
+}
+
+/// Indexes of the entities whose id is in `ids`, in entity (config) order.
+fn entities_listed(entities: &[RuleEntity], ids: &[String]) -> Vec<usize> {
+    entities.iter().enumerate().filter(|(_, e)| ids.contains(&e.id)).map(|(i, _)| i).collect()
+}
+
+/// Decodes one change of a variation (§8.2 step 5).
+fn feature_change(change: &Value, features: &[Feature]) -> Option<FeatureChange> {
+    let feature_id = change.pointer("/data/feature_id").map(php_string).unwrap_or_default();
+    if change.get("type").and_then(Value::as_str) != Some("fullStackFeature") || feature_id.is_empty() || feature_id == "0" {
+        return None;
+    }
+    let declared = features.iter().position(|f| f.id == feature_id);
+    let variables = change.pointer("/data/variables_data").cloned().unwrap_or(Value::Null);
+    let (cast_variables, undeclared) = crate::casting::cast_variables(declared.map(|i| &features[i]), &variables);
+    Some(FeatureChange { feature_id: feature_id.into_owned(), declared, variables, cast_variables, undeclared })
 }
 
 fn parse_feature(v: &Value) -> Feature {
@@ -167,20 +230,31 @@ impl Config {
                 "Config validation failed: 'project' must contain an 'id' field".into(),
             ));
         }
-        let experiences: Vec<Experience> = list(&raw, "experiences").map(parse_experience).collect();
+        let audiences: Vec<RuleEntity> = list(&raw, "audiences").map(parse_rule_entity).collect();
+        let segments: Vec<RuleEntity> = list(&raw, "segments").map(parse_rule_entity).collect();
+        let locations: Vec<RuleEntity> = list(&raw, "locations").map(parse_rule_entity).collect();
+        let features: Vec<Feature> = list(&raw, "features").map(parse_feature).collect();
+        let mut experiences: Vec<Experience> = list(&raw, "experiences").map(parse_experience).collect();
         let mut experience_by_key = HashMap::new();
-        for (i, e) in experiences.iter().enumerate() {
+        for (i, e) in experiences.iter_mut().enumerate() {
             experience_by_key.entry(e.key.clone()).or_insert(i);
+            e.location_entities = entities_listed(&locations, &e.locations);
+            e.audience_entities = entities_listed(&audiences, &e.audiences);
+            e.segment_entities = entities_listed(&segments, &e.audiences);
+            for variation in &mut e.variations {
+                variation.feature_changes =
+                    crate::merge::array_values(&variation.changes).into_iter().map(|c| feature_change(c, &features)).collect();
+            }
         }
         Ok(Config {
             account_id: field_str(&raw, "account_id"),
             project_id: field_str(project, "id"),
             archived: id_list(&raw, "archived_experiences"),
-            audiences: list(&raw, "audiences").map(parse_rule_entity).collect(),
-            segments: list(&raw, "segments").map(parse_rule_entity).collect(),
-            locations: list(&raw, "locations").map(parse_rule_entity).collect(),
+            audiences,
+            segments,
+            locations,
             goals: list(&raw, "goals").map(parse_rule_entity).collect(),
-            features: list(&raw, "features").map(parse_feature).collect(),
+            features,
             experiences,
             experience_by_key,
             raw,

@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 
 use crate::config::Config;
 use crate::experience::Effects;
-use crate::rules::{RuleError, RuleOptions, is_rule_matched};
+use crate::rules::{RuleError, RuleOptions};
 use crate::value::php_bool;
 
 /// What `trackConversion` decided.
@@ -55,7 +55,7 @@ pub fn track_conversion(
         if is_empty_rules(&goal.rules) {
             return ConversionOutcome::RulesNotMatched;
         }
-        match is_rule_matched(rule_data, &goal.rules, rules) {
+        match goal.compiled.matches(rule_data, rules) {
             Err(e) => return ConversionOutcome::RuleError(e),
             Ok(false) => return ConversionOutcome::RulesNotMatched,
             Ok(true) => {}

@@ -8,10 +8,9 @@ use serde_json::{Map, Value};
 use crate::bucketing::{Arm, layout_for_version, select_arm};
 use crate::config::{Config, Experience, RuleEntity, Variation};
 use crate::hash::bucket_value_bytes;
-use crate::rules::{RuleError, RuleOptions, find_rule_item_of_type, is_rule_matched};
-use crate::store_data::{self, put_data};
+use crate::rules::{RuleError, RuleOptions};
+use crate::store_data::{self, put_data_in_place};
 use crate::tracking::wire_segments;
-use crate::value::php_string;
 
 /// `bucketing` options (§1.2): hash seed and traffic scale.
 #[derive(Debug, Clone, Copy)]
@@ -127,8 +126,7 @@ pub struct Effects<'c> {
 impl Effects<'_> {
     /// `putData` (§6.4) on the visitor's data, remembering whether it changed.
     pub fn put(&mut self, data: &mut Value, patch: &Value) {
-        if let Some(updated) = put_data(data, patch) {
-            *data = updated;
+        if put_data_in_place(data, patch) {
             self.data_changed = true;
         }
     }
@@ -195,12 +193,11 @@ impl<'c> Decider<'c> {
                 &exp.variations[index]
             }
         };
-        let mut patch = single_key("bucketing", single_key(&exp.id, Value::String(variation.id.clone())));
-        if input.update_visitor_properties && !store_data::is_empty(input.visitor_properties) {
-            patch.as_object_mut().unwrap().insert("segments".into(), input.visitor_properties.clone());
-        }
         let segments = ov.enable_tracking.then(|| wire_segments(&store_data::segments(data))).flatten();
-        fx.put(data, &patch);
+        fx.data_changed |= store_data::put_bucketing(data, &exp.id, &variation.id);
+        if input.update_visitor_properties && !store_data::is_empty(input.visitor_properties) {
+            fx.put(data, &single_key("segments", input.visitor_properties.clone()));
+        }
         if ov.enable_tracking {
             fx.list.push(Effect::Bucketed { experience_id: exp.id.clone(), variation_id: variation.id.clone(), segments });
         }
@@ -253,31 +250,32 @@ impl<'c> Decider<'c> {
             return Ok(false);
         };
         if !exp.locations.is_empty() {
-            let candidates: Vec<&'c RuleEntity> =
-                self.config.locations.iter().filter(|l| exp.locations.contains(&l.id)).collect();
-            if candidates.is_empty() {
+            if exp.location_entities.is_empty() {
                 return Ok(false);
             }
-            return self.select_locations(&candidates, props, data, fx);
+            return self.select_locations(&exp.location_entities, props, data, fx);
         }
         match &exp.site_area {
-            Some(rules) => is_rule_matched(props, rules, &self.rules),
+            Some(rules) => rules.matches(props, &self.rules),
             None => Ok(true),
         }
     }
 
     /// Location selection (§4.3.1): activation/deactivation events and the `locations` write.
-    fn select_locations(&self, candidates: &[&'c RuleEntity], props: &Value, data: &mut Value, fx: &mut Effects<'c>) -> Result<bool, RuleError> {
+    fn select_locations(&self, candidates: &[usize], props: &Value, data: &mut Value, fx: &mut Effects<'c>) -> Result<bool, RuleError> {
         let mut stored = store_data::locations(data);
         let mut matched = false;
         let mut first_error = None;
-        for loc in candidates.iter().copied().filter(|l| has_rules(&l.rules)) {
+        let mut events = false;
+        let locations = &self.config.locations;
+        for loc in candidates.iter().map(|&i| &locations[i]).filter(|l| has_rules(&l.rules)) {
             let present = stored.iter().position(|s| *s == loc.key);
-            match is_rule_matched(props, &loc.rules, &self.rules) {
+            match loc.compiled.matches(props, &self.rules) {
                 Ok(true) => {
                     if present.is_none() {
                         fx.list.push(Effect::LocationActivated(loc));
                         stored.push(loc.key.clone());
+                        events = true;
                     }
                     matched = true;
                 }
@@ -288,12 +286,17 @@ impl<'c> Decider<'c> {
                     if let Some(i) = present {
                         fx.list.push(Effect::LocationDeactivated(loc));
                         stored.remove(i);
+                        events = true;
                     }
                 }
             }
         }
-        let list = Value::Array(stored.into_iter().map(Value::String).collect());
-        fx.put(data, &single_key("locations", list));
+        // Without an event the list is the stored one; writing it back changes nothing unless the
+        // stored list is not already a list of distinct strings (the union then normalises it).
+        if events || !store_data::locations_are_canonical(data) {
+            let list = Value::Array(stored.into_iter().map(Value::String).collect());
+            fx.put(data, &single_key("locations", list));
+        }
         match first_error {
             Some(e) => Err(e),
             None => Ok(matched),
@@ -305,11 +308,12 @@ impl<'c> Decider<'c> {
         if exp.audiences.is_empty() {
             return Ok(true);
         }
-        let to_check: Vec<&RuleEntity> = self
-            .config
-            .audiences
+        let audiences = &self.config.audiences;
+        let to_check: Vec<&RuleEntity> = exp
+            .audience_entities
             .iter()
-            .filter(|a| exp.audiences.contains(&a.id) && !(is_bucketed && a.permanent))
+            .map(|&i| &audiences[i])
+            .filter(|a| !(is_bucketed && a.permanent))
             .collect();
         if to_check.is_empty() {
             return Ok(true);
@@ -329,28 +333,25 @@ impl<'c> Decider<'c> {
 
     /// One audience, honouring the mutual-exclusion rule (§5.6).
     fn audience_matches(&self, audience: &RuleEntity, input: &DecisionInput<'_>, data: &Value, fx: &mut Effects<'c>) -> Result<bool, RuleError> {
-        let Some(item) = find_rule_item_of_type(&audience.rules, "bucketed_into_experience_key") else {
-            return is_rule_matched(input.visitor_properties, &audience.rules, &self.rules);
+        let Some(exclusion) = &audience.exclusion else {
+            return audience.compiled.matches(input.visitor_properties, &self.rules);
         };
-        let target_key = item.get("value").map(|v| php_string(v).into_owned()).unwrap_or_default();
-        let bucketed = match self.config.experience_by_key(&target_key) {
+        let bucketed = match self.config.experience_by_key(&exclusion.experience_key) {
             Some(target) => store_data::stored_variation(data, &target.id).is_some(),
             None => {
-                fx.list.push(Effect::UnknownExclusionTarget(target_key));
+                fx.list.push(Effect::UnknownExclusionTarget(exclusion.experience_key.clone()));
                 false
             }
         };
-        let negated = item.pointer("/matching/negated").and_then(Value::as_bool).unwrap_or(false);
-        Ok(bucketed != negated)
+        Ok(bucketed != exclusion.negated)
     }
 
     /// §4.3 step 7: segment ids listed in `audiences` need one of them in `custom_segments`.
     fn segments_match(&self, exp: &Experience, data: &Value) -> bool {
-        let mut listed = self.config.segments.iter().filter(|s| exp.audiences.contains(&s.id)).peekable();
-        if listed.peek().is_none() {
+        if exp.segment_entities.is_empty() {
             return true;
         }
         let stored = store_data::custom_segments(data);
-        listed.any(|s| stored.contains(&s.id))
+        exp.segment_entities.iter().any(|&i| stored.contains(&self.config.segments[i].id))
     }
 }

@@ -1,13 +1,11 @@
 //! Feature flags (spec §8): features enabled through `fullStackFeature` changes of the
 //! variations a visitor is bucketed into, with typed variables.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use crate::casting::cast_variable;
-use crate::config::{Experience, Feature};
+use crate::config::{Experience, FeatureChange};
 use crate::experience::{DecisionInput, Decider, Effects, Outcome, Overrides};
 use crate::rules::RuleError;
-use crate::value::php_string;
 
 /// One entry of `runFeatures` (§8.2 step 5/6).
 #[derive(Debug, Clone, PartialEq)]
@@ -81,8 +79,8 @@ pub fn collect_with<'c>(
     for exp in experiences {
         match decider.decide_with(exp, input, &ctx.overrides, data, fx) {
             Outcome::Variation { variation, .. } => {
-                for change in crate::merge::array_values(&variation.changes) {
-                    if let Some(entry) = feature_entry(decider, exp, change, filter, type_casting, warnings) {
+                for change in &variation.feature_changes {
+                    if let Some(entry) = feature_entry(decider, exp, change.as_ref(), filter, type_casting, warnings) {
                         entries.push(entry);
                     }
                 }
@@ -116,49 +114,35 @@ pub fn collect_with<'c>(
 fn feature_entry(
     decider: &Decider<'_>,
     exp: &Experience,
-    change: &Value,
+    change: Option<&FeatureChange>,
     filter: FeatureFilter<'_>,
     type_casting: bool,
     warnings: &mut Vec<FeatureWarning>,
 ) -> Option<FeatureEntry> {
-    let feature_id = change.pointer("/data/feature_id").map(php_string).unwrap_or_default();
-    if change.get("type").and_then(Value::as_str) != Some("fullStackFeature") || feature_id.is_empty() || feature_id == "0" {
+    let Some(change) = change else {
         warnings.push(FeatureWarning::NotAFeatureChange { experience_key: exp.key.clone() });
         return None;
-    }
-    let declared = decider.config.feature_by_id(&feature_id);
+    };
+    let declared = change.declared.map(|i| &decider.config.features[i]);
     if let Some(wanted) = filter.feature_key {
         if declared.is_none_or(|f| f.key != wanted) {
             return None;
         }
     }
-    let mut variables = change.pointer("/data/variables_data").cloned().unwrap_or(Value::Null);
-    if type_casting {
-        variables = cast_variables(declared, &feature_id, variables, warnings);
-    }
+    let variables = if type_casting {
+        warnings.extend(change.undeclared.iter().map(|variable| FeatureWarning::UndeclaredVariable {
+            feature_id: change.feature_id.clone(),
+            variable: variable.clone(),
+        }));
+        change.cast_variables.clone()
+    } else {
+        change.variables.clone()
+    };
     Some(FeatureEntry {
-        id: feature_id.into_owned(),
+        id: change.feature_id.clone(),
         key: declared.map(|f| f.key.clone()),
         enabled: true,
         experience_key: Some(exp.key.clone()),
         variables,
     })
-}
-
-/// Casts each variable to its declared type (§8.2 step 5, §8.4).
-fn cast_variables(declared: Option<&Feature>, feature_id: &str, variables: Value, warnings: &mut Vec<FeatureWarning>) -> Value {
-    let Value::Object(vars) = variables else { return variables };
-    let mut out = Map::new();
-    for (name, value) in vars {
-        let ty = declared.and_then(|f| f.variables.iter().find(|(k, _)| *k == name)).and_then(|(_, t)| t.as_deref());
-        let cast = match ty {
-            Some(t) => cast_variable(&value, t),
-            None => {
-                warnings.push(FeatureWarning::UndeclaredVariable { feature_id: feature_id.to_string(), variable: name.clone() });
-                value
-            }
-        };
-        out.insert(name, cast);
-    }
-    Value::Object(out)
 }

@@ -20,3 +20,4 @@ pub mod conversion;
 pub mod store_key;
 pub mod circuit_breaker;
 pub mod tracking;
+pub mod visitor_doc;

@@ -98,18 +98,53 @@ pub fn normalize_array(m: Map<String, Value>) -> Value {
 }
 
 /// `deepEqual` of spec §6.4: same key sets, recursively equal values, scalars compared with `===`.
+/// A list equals a map whose keys are its decimal indexes. Compares in place (no copies).
 pub fn deep_equal(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Number(x), Value::Number(y)) => {
             (x.is_f64() == y.is_f64()) && x.as_f64() == y.as_f64() && x.as_i64() == y.as_i64()
         }
-        _ if is_php_array(a) && is_php_array(b) => {
-            let (ma, mb) = (to_map(a), to_map(b));
-            ma.len() == mb.len()
-                && ma.iter().all(|(k, v)| mb.get(k).is_some_and(|w| deep_equal(v, w)))
+        (Value::Object(ma), Value::Object(mb)) => {
+            ma.len() == mb.len() && ma.iter().all(|(k, v)| mb.get(k).is_some_and(|w| deep_equal(v, w)))
+        }
+        (Value::Array(la), Value::Array(lb)) => la.len() == lb.len() && la.iter().zip(lb).all(|(v, w)| deep_equal(v, w)),
+        (Value::Array(l), Value::Object(m)) | (Value::Object(m), Value::Array(l)) => {
+            l.len() == m.len() && l.iter().enumerate().all(|(i, v)| m.get(&i.to_string()).is_some_and(|w| deep_equal(v, w)))
         }
         _ => a == b,
     }
+}
+
+/// `*slot = merge_member(Some(slot), new)` without copying what stays: maps are merged key by key
+/// in place. Returns whether the result differs from the old value (`!deep_equal(old, result)`).
+pub fn merge_into(slot: &mut Value, new: &Value) -> bool {
+    if !(is_php_array(slot) && is_php_array(new)) || is_php_list(slot) || is_php_list(new) {
+        let merged = merge_member(Some(slot), new);
+        let changed = !deep_equal(slot, &merged);
+        *slot = merged;
+        return changed;
+    }
+    // Two maps (an empty array counts as a map): deep_merge in place, then normalise as it does.
+    if let Value::Array(_) = slot {
+        *slot = Value::Object(Map::new());
+    }
+    let Value::Object(m) = slot else { unreachable!("slot is a map here") };
+    let mut changed = false;
+    let mut put = |k: &str, bv: &Value| match m.get_mut(k) {
+        Some(av) => changed |= merge_into(av, bv),
+        None => {
+            m.insert(k.to_owned(), bv.clone());
+            changed = true;
+        }
+    };
+    match new {
+        Value::Object(nm) => nm.iter().for_each(|(k, bv)| put(k, bv)),
+        Value::Array(l) => l.iter().enumerate().for_each(|(i, bv)| put(&i.to_string(), bv)),
+        _ => {}
+    }
+    let Value::Object(m) = std::mem::take(slot) else { unreachable!() };
+    *slot = normalize_array(m);
+    changed
 }
 
 #[cfg(test)]
@@ -174,5 +209,32 @@ mod tests {
         assert!(!deep_equal(&json!({"a": 1}), &json!({"a": "1"})));
         assert!(deep_equal(&json!({"a": [1, {"b": true}]}), &json!({"a": [1, {"b": true}]})));
         assert!(deep_equal(&json!([]), &json!({})));
+        assert!(deep_equal(&json!(["a", "b"]), &json!({"0": "a", "1": "b"})));
+        assert!(!deep_equal(&json!(["a", "b"]), &json!({"1": "a", "0": "c"})));
+        assert!(!deep_equal(&json!(["a", "b"]), &json!(["b", "a"])));
+    }
+
+    #[test]
+    fn merge_into_equals_merge_member() {
+        let cases = [
+            (json!({"1": "a"}), json!({"2": "b"})),
+            (json!({"1": "a"}), json!({"1": "a"})),
+            (json!([]), json!({"k": {"x": 1}})),
+            (json!([]), json!([])),
+            (json!({"k": {"x": 1}}), json!({"k": {"x": 1.0}})),
+            (json!({"k": ["a"]}), json!({"k": ["b", "a"]})),
+            (json!(["a", "b"]), json!(["b"])),
+            (json!({"0": "a"}), json!({"1": "b"})),
+            (json!("s"), json!({"k": 1})),
+            (json!({"k": 1}), json!("s")),
+            (json!({"d": {"0": "x"}}), json!({"d": {"0": "x"}})),
+        ];
+        for (old, new) in cases {
+            let expected = merge_member(Some(&old), &new);
+            let mut slot = old.clone();
+            let changed = merge_into(&mut slot, &new);
+            assert_eq!(serde_json::to_string(&slot).unwrap(), serde_json::to_string(&expected).unwrap(), "{old} <- {new}");
+            assert_eq!(changed, !deep_equal(&old, &expected), "{old} <- {new}");
+        }
     }
 }

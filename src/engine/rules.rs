@@ -45,18 +45,99 @@ pub type RuleResult = Result<bool, RuleError>;
 /// `isRuleMatched(data, ruleSet)`: `true` as soon as one OR block matches; otherwise the result of the
 /// last OR block (`false` or its `RuleError`). A rule set without a non-empty `OR` list is `false`.
 /// `data` is a JSON object, or an array whose indexes are compared as decimal-string keys.
+/// Decisions use the same evaluation on rule sets compiled once per config ([`CompiledRules`]).
 pub fn is_rule_matched(data: &Value, rule_set: &Value, opts: &RuleOptions) -> RuleResult {
-    let Some(blocks) = non_empty_list(rule_set, "OR") else {
-        return Ok(false);
+    CompiledRules::compile(rule_set).matches(data, opts)
+}
+
+/// A rule set decoded once (the `OR → AND → OR_WHEN → item` tree of §5.1 as nested lists), so an
+/// evaluation reads no JSON structure, only the visitor's data.
+#[derive(Debug, Clone, Default)]
+pub struct CompiledRules {
+    /// OR blocks → AND blocks (OR_WHEN lists) → items. An OR_WHEN list that is empty evaluates to
+    /// `false`, which is also how an AND block without a non-empty `AND` list is represented.
+    or_blocks: Vec<Vec<Vec<Item>>>,
+}
+
+/// One rule item (§5.2) as decoded from the config.
+#[derive(Debug, Clone)]
+enum Item {
+    /// No valid `matching` (`match_type` string and `negated` bool): always `false`, never negated.
+    Invalid,
+    Test {
+        op: String,
+        negated: bool,
+        /// `value` unless absent or null.
+        value: Option<Value>,
+        /// `key` as a string (integer keys in decimal form); `None` when absent or of another type.
+        key: Option<String>,
+    },
+}
+
+impl CompiledRules {
+    /// Decodes a rule set (any JSON; anything malformed keeps the evaluation result of §5.1).
+    pub fn compile(rule_set: &Value) -> CompiledRules {
+        let Some(blocks) = non_empty_list(rule_set, "OR") else {
+            return CompiledRules::default();
+        };
+        let or_blocks = blocks
+            .iter()
+            .map(|block| match non_empty_list(block, "AND") {
+                Some(or_whens) => or_whens.iter().map(compile_or_when).collect(),
+                None => vec![Vec::new()],
+            })
+            .collect();
+        CompiledRules { or_blocks }
+    }
+
+    /// The §5.1 evaluation on `data` (see [`is_rule_matched`]). Array data cannot yield a
+    /// [`RuleError`] (§5.7), so the result is `Ok(bool)`.
+    pub fn matches(&self, data: &Value, opts: &RuleOptions) -> RuleResult {
+        Ok(self.or_blocks.iter().any(|and_block| {
+            and_block.iter().all(|or_when| or_when.iter().any(|item| item.matches(data, opts)))
+        }))
+    }
+}
+
+/// An OR_WHEN block: its object items (others are skipped); empty when the list is absent or empty.
+fn compile_or_when(block: &Value) -> Vec<Item> {
+    let items = non_empty_list(block, "OR_WHEN").map_or(&[][..], Vec::as_slice);
+    items.iter().filter(|item| item.is_object()).map(compile_item).collect()
+}
+
+fn compile_item(item: &Value) -> Item {
+    let matching = item.get("matching").filter(|m| m.is_object());
+    let op = matching.and_then(|m| m.get("match_type")).and_then(Value::as_str);
+    let negated = matching.and_then(|m| m.get("negated")).and_then(Value::as_bool);
+    let (Some(op), Some(negated)) = (op, negated) else {
+        return Item::Invalid;
     };
-    let mut last = Ok(false);
-    for block in blocks {
-        last = process_and(data, block, opts);
-        if last == Ok(true) {
-            break;
+    Item::Test {
+        op: op.to_owned(),
+        negated,
+        value: item.get("value").filter(|v| !v.is_null()).cloned(),
+        key: rule_key(item).map(Cow::into_owned),
+    }
+}
+
+impl Item {
+    /// One rule item (§5.2): invalid item, unknown operator or absent key → `false` (never negated),
+    /// except that the valueless JS existence operators evaluate an absent key as undefined (§12).
+    fn matches(&self, data: &Value, opts: &RuleOptions) -> bool {
+        let Item::Test { op, negated, value, key } = self else { return false };
+        let valueless = opts.js_exists_operators && is_valueless_operator(op);
+        let test_against = match value {
+            Some(v) => v,
+            None if valueless => &Value::Null,
+            None => return false,
+        };
+        let found = key.as_deref().and_then(|key| lookup(data, key, opts.keys_case_sensitive));
+        match found {
+            Some(value) => apply_operator(op, value, test_against, *negated, opts.js_exists_operators).unwrap_or(false),
+            None if valueless => existence_check(op, None, *negated).unwrap_or(false),
+            None => false,
         }
     }
-    last
 }
 
 /// The first rule item, walking OR → AND → OR_WHEN in order, whose `rule_type` is `rule_type` (§5.6).
@@ -75,62 +156,6 @@ fn non_empty_list<'a>(block: &'a Value, key: &str) -> Option<&'a Vec<Value>> {
         .get(key)
         .and_then(Value::as_array)
         .filter(|list| !list.is_empty())
-}
-
-/// AND level: every OR_WHEN block must be `true`; the first other result ends the block.
-fn process_and(data: &Value, block: &Value, opts: &RuleOptions) -> RuleResult {
-    let Some(or_when_blocks) = non_empty_list(block, "AND") else {
-        return Ok(false);
-    };
-    for or_when in or_when_blocks {
-        let result = process_or_when(data, or_when, opts);
-        if result != Ok(true) {
-            return result;
-        }
-    }
-    Ok(true)
-}
-
-/// OR_WHEN level: `true` on the first matching item (non-object items are skipped), else the last result.
-fn process_or_when(data: &Value, block: &Value, opts: &RuleOptions) -> RuleResult {
-    let Some(items) = non_empty_list(block, "OR_WHEN") else {
-        return Ok(false);
-    };
-    let mut last = Ok(false);
-    for item in items.iter().filter(|item| item.is_object()) {
-        last = Ok(process_rule_item(data, item, opts));
-        if last == Ok(true) {
-            break;
-        }
-    }
-    last
-}
-
-/// One rule item (§5.2): invalid item, unknown operator or absent key → `false` (never negated), except
-/// that the valueless JS existence operators evaluate an absent key as undefined (§12).
-fn process_rule_item(data: &Value, item: &Value, opts: &RuleOptions) -> bool {
-    let Some(matching) = item.get("matching").filter(|m| m.is_object()) else {
-        return false;
-    };
-    let (Some(op), Some(negated)) = (
-        matching.get("match_type").and_then(Value::as_str),
-        matching.get("negated").and_then(Value::as_bool),
-    ) else {
-        return false;
-    };
-    let valueless = opts.js_exists_operators && is_valueless_operator(op);
-    let test_against = match item.get("value") {
-        Some(v) if !v.is_null() => v,
-        _ if valueless => &Value::Null,
-        _ => return false,
-    };
-    let found = rule_key(item).and_then(|key| lookup(data, &key, opts.keys_case_sensitive));
-    match found {
-        Some(value) => apply_operator(op, value, test_against, negated, opts.js_exists_operators)
-            .unwrap_or(false),
-        None if valueless => existence_check(op, None, negated).unwrap_or(false),
-        None => false,
-    }
 }
 
 /// The item's `key` as a string (an integer key is compared in its decimal form).

@@ -4,7 +4,7 @@ use serde_json::Value;
 
 use crate::config::Config;
 use crate::experience::Effects;
-use crate::rules::{RuleError, RuleOptions, is_rule_matched};
+use crate::rules::{RuleError, RuleOptions};
 use crate::store_data::{self, filter_report_segments, segments_patch};
 
 /// `putSegments` (§10.2): stores only the report keys of `props`; nothing when there are none.
@@ -40,7 +40,7 @@ pub fn run_custom_segments(
     let mut already_present = Vec::new();
     for seg in config.segments.iter().filter(|s| keys.contains(&s.key)) {
         if !matched {
-            match is_rule_matched(rule_data, &seg.rules, rules) {
+            match seg.compiled.matches(rule_data, rules) {
                 Ok(m) => matched = m,
                 Err(e) => return CustomSegmentsOutcome::RuleError(e),
             }

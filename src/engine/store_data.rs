@@ -6,7 +6,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::merge::{deep_equal, is_php_array, merge_member};
+use crate::merge::{deep_equal, is_php_array, merge_into, merge_member};
 use crate::value::php_string;
 
 /// The four top-level keys, in the order they are written.
@@ -61,10 +61,10 @@ pub fn is_empty(data: &Value) -> bool {
 }
 
 /// `bucketing[experienceId]` as a string when present and non-empty (§4.4).
-pub fn stored_variation(data: &Value, experience_id: &str) -> Option<String> {
+pub fn stored_variation<'d>(data: &'d Value, experience_id: &str) -> Option<std::borrow::Cow<'d, str>> {
     let v = data.get("bucketing")?.get(experience_id)?;
     let s = php_string(v);
-    (!s.is_empty() && s != "0").then(|| s.into_owned())
+    (!s.is_empty() && s != "0").then_some(s)
 }
 
 /// `segments` of the stored data (empty object when absent).
@@ -83,6 +83,13 @@ pub fn custom_segments(data: &Value) -> Vec<String> {
 /// `locations` of the stored data as strings.
 pub fn locations(data: &Value) -> Vec<String> {
     crate::merge::string_values(data.get("locations").unwrap_or(&Value::Null))
+}
+
+/// True when `locations` is present and a list of distinct strings: merging the same list over it
+/// (new items first, duplicates by string form removed) gives it back unchanged.
+pub fn locations_are_canonical(data: &Value) -> bool {
+    let Some(Value::Array(list)) = data.get("locations") else { return false };
+    list.iter().enumerate().all(|(i, v)| v.is_string() && !list[..i].contains(v))
 }
 
 /// `putData` of §6.4 applied to the current document: each of the four keys given in `new_data`
@@ -111,6 +118,54 @@ pub fn put_data(current: &Value, new_data: &Value) -> Option<Value> {
         m.insert(k.to_string(), value);
     }
     Some(Value::Object(m))
+}
+
+/// `put_data` applied to `data` itself; returns whether it changed. A well-formed document (the
+/// four keys in order) is patched member by member in place, so the cost is that of the patch, not
+/// of the whole document.
+pub fn put_data_in_place(data: &mut Value, new_data: &Value) -> bool {
+    if !is_well_formed(data) {
+        return match put_data(data, new_data) {
+            Some(updated) => {
+                *data = updated;
+                true
+            }
+            None => false,
+        };
+    }
+    let Value::Object(members) = data else { return false };
+    let mut changed = false;
+    for k in KEYS {
+        if let (Some(new), Some(slot)) = (new_data.get(k), members.get_mut(k)) {
+            changed |= merge_into(slot, new);
+        }
+    }
+    changed
+}
+
+/// `put_data(data, {"bucketing": {experience_id: variation_id}})` without building the patch when
+/// the document is well formed and `bucketing` is a map (the usual case).
+pub fn put_bucketing(data: &mut Value, experience_id: &str, variation_id: &str) -> bool {
+    if is_well_formed(data) {
+        // A non-empty map whose first key is not "0" is no PHP list and, since inserting appends,
+        // cannot become one: put_data merges such a map key by key, so set the key directly.
+        if let Some(Value::Object(bucketing)) = data.get_mut("bucketing") {
+            if bucketing.keys().next().is_some_and(|k| k != "0") {
+                if let Some(Value::String(v)) = bucketing.get(experience_id) {
+                    if v == variation_id {
+                        return false;
+                    }
+                }
+                bucketing.insert(experience_id.to_owned(), Value::String(variation_id.to_owned()));
+                return true;
+            }
+        }
+    }
+    let mut inner = Map::new();
+    inner.insert(experience_id.to_owned(), Value::String(variation_id.to_owned()));
+    let mut patch = Map::new();
+    patch.insert("bucketing".to_owned(), Value::Object(inner));
+    put_data_in_place(data, &Value::Object(patch))
 }
 
 /// True when `data` has exactly the four keys, in order.
@@ -169,6 +224,56 @@ mod tests {
         let cur = json!({"bucketing": [], "locations": ["a", "b"], "segments": [], "goals": []});
         let next = put_data(&cur, &json!({"locations": ["a", "c"]})).unwrap();
         assert_eq!(next["locations"], json!(["a", "c", "b"]));
+    }
+
+    #[test]
+    fn put_bucketing_matches_put_data() {
+        let docs = [
+            json!({}),
+            json!({"bucketing": {"1": "2"}, "locations": [], "segments": [], "goals": []}),
+            json!({"bucketing": {"0": "a"}, "locations": [], "segments": [], "goals": []}),
+            json!({"bucketing": [], "locations": [], "segments": [], "goals": []}),
+            json!({"bucketing": {"1": 2}, "locations": [], "segments": [], "goals": []}),
+        ];
+        for doc in &docs {
+            for (e, v) in [("1", "2"), ("1", "3"), ("1", "x"), ("7", "8")] {
+                let mut a = doc.clone();
+                let mut b = doc.clone();
+                let changed = put_bucketing(&mut a, e, v);
+                let expected = put_data_in_place(&mut b, &json!({"bucketing": {e: v}}));
+                assert_eq!(changed, expected, "{doc} <- {e}:{v}");
+                assert_eq!(serde_json::to_string(&a).unwrap(), serde_json::to_string(&b).unwrap(), "{doc} <- {e}:{v}");
+            }
+        }
+    }
+
+    #[test]
+    fn in_place_patch_matches_put_data() {
+        let docs = [
+            json!({}),
+            json!({"bucketing": {"1": "2"}, "locations": ["a", "b"], "segments": {"country": "DE"}, "goals": []}),
+            json!({"bucketing": [], "locations": [], "segments": [], "goals": []}),
+            json!({"bucketing": {"1": "2"}}),
+        ];
+        let patches = [
+            json!({"bucketing": {"1": "2"}}),
+            json!({"bucketing": {"3": "4"}}),
+            json!({"locations": ["b", "a"]}),
+            json!({"locations": ["a", "b"]}),
+            json!({"segments": {"country": "FR", "custom_segments": ["9"]}}),
+            json!({"goals": {"purchase": true}}),
+            json!({"locations": []}),
+        ];
+        for doc in &docs {
+            for patch in &patches {
+                let expected = put_data(doc, patch);
+                let mut data = doc.clone();
+                let changed = put_data_in_place(&mut data, patch);
+                assert_eq!(changed, expected.is_some(), "{doc} <- {patch}");
+                let expected = expected.unwrap_or_else(|| doc.clone());
+                assert_eq!(serde_json::to_string(&data).unwrap(), serde_json::to_string(&expected).unwrap(), "{doc} <- {patch}");
+            }
+        }
     }
 
     #[test]

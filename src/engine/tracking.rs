@@ -144,16 +144,37 @@ pub fn visitors_value(visitors: &[QueuedVisitor]) -> Value {
     Value::Array(visitors.iter().map(QueuedVisitor::to_value).collect())
 }
 
+/// The wire form of a queued visitor, serialised in place (same bytes as `to_value`).
+impl serde::Serialize for QueuedVisitor {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("visitorId", &self.visitor_id)?;
+        m.serialize_entry("events", &self.events)?;
+        if let Some(segments) = &self.segments {
+            m.serialize_entry("segments", segments)?;
+        }
+        m.end()
+    }
+}
+
 /// The request body (§7.3): members `enrichData`, `accountId`, `projectId`, `visitors`, `source`
-/// in that order; numbers keep their int/float identity.
+/// in that order; numbers keep their int/float identity. Written straight from the queue.
 pub fn payload(visitors: &[QueuedVisitor], account_id: &str, project_id: &str, source: &str, enrich_data: bool) -> Vec<u8> {
-    let mut m = Map::new();
-    m.insert("enrichData".into(), Value::Bool(enrich_data));
-    m.insert("accountId".into(), Value::String(account_id.into()));
-    m.insert("projectId".into(), Value::String(project_id.into()));
-    m.insert("visitors".into(), visitors_value(visitors));
-    m.insert("source".into(), Value::String(source.into()));
-    Value::Object(m).to_string().into_bytes()
+    struct Body<'a>(&'a [QueuedVisitor], &'a str, &'a str, &'a str, bool);
+    impl serde::Serialize for Body<'_> {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap;
+            let mut m = s.serialize_map(Some(5))?;
+            m.serialize_entry("enrichData", &self.4)?;
+            m.serialize_entry("accountId", self.1)?;
+            m.serialize_entry("projectId", self.2)?;
+            m.serialize_entry("visitors", self.0)?;
+            m.serialize_entry("source", self.3)?;
+            m.end()
+        }
+    }
+    serde_json::to_vec(&Body(visitors, account_id, project_id, source, enrich_data)).unwrap_or_default()
 }
 
 /// The tracking URL (§7.3): `[project_id]` replaced in the endpoint, trailing `/` trimmed, then
@@ -167,6 +188,16 @@ pub fn track_url(track_endpoint: &str, project_id: &str, sdk_key: &str) -> Strin
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn payload_bytes_equal_the_value_form() {
+        let mut q = TrackingQueue::default();
+        q.enqueue("v1", json!({"eventType": "bucketing", "data": {"experienceId": "1", "variationId": "2"}}), Some(json!({"country": "DE"})));
+        q.enqueue("v2", json!({"eventType": "conversion", "data": {"goalId": "5", "goalData": [{"key": "amount", "value": 10.5}]}}), None);
+        let visitors = q.take();
+        let expected = json!({"enrichData": true, "accountId": "a", "projectId": "p", "visitors": visitors_value(&visitors), "source": "php-sdk"});
+        assert_eq!(payload(&visitors, "a", "p", "php-sdk", true), expected.to_string().into_bytes());
+    }
 
     #[test]
     fn event_shapes() {

@@ -67,18 +67,20 @@ pub fn check_scheme(url: &str) -> Result<(), TransportError> {
     }
 }
 
+use crate::resolver::CachingResolver;
+
 /// One agent per process: connections to the config CDN and the tracking endpoint are kept alive
 /// across requests of a PHP worker. Timeouts and redirects are set per request.
 static AGENT: LazyLock<ureq::Agent> = LazyLock::new(|| {
-    ureq::Agent::config_builder()
+    let config = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .user_agent("convert-sdk-rs")
         // ureq's 128 KiB default buffers are zeroed per connection: small requests do not need them.
         .input_buffer_size(IO_BUFFER_BYTES)
         .output_buffer_size(IO_BUFFER_BYTES)
         .max_response_header_size(IO_BUFFER_BYTES)
-        .build()
-        .into()
+        .build();
+    ureq::Agent::with_parts(config, ureq::unversioned::transport::DefaultConnector::default(), CachingResolver::default())
 });
 
 /// A request on the shared agent with this request's bounds.

@@ -3,4 +3,5 @@
 
 pub mod config_fetch;
 pub mod http;
+pub mod resolver;
 pub mod tracking_delivery;

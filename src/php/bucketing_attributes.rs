@@ -25,6 +25,12 @@ pub const CLASS_NAME: &str = "OpenAPI\\Client\\BucketingAttributes";
 
 static CLASS: ClassSlot = ClassSlot::new();
 
+/// True for an object of exactly this class (not a subclass): its public properties are plain
+/// slots, so callers may read them from the properties table without the engine's read handler.
+pub fn is_exact_instance(obj: &ZendObject) -> bool {
+    CLASS.get().is_some_and(|c| std::ptr::eq(obj.ce, c))
+}
+
 /// Nothing to add to the module builder: the class is registered at MINIT by
 /// `exceptions::on_startup` (see `register_class`).
 pub fn register(module: ModuleBuilder) -> ModuleBuilder {

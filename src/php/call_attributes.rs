@@ -31,6 +31,12 @@ pub fn member(attrs: &Zval, name: &str) -> Option<Value> {
         return arr.get(name).map(zval_to_value);
     }
     let obj = attrs.object()?;
+    if super::bucketing_attributes::is_exact_instance(obj) {
+        if let Ok(props) = obj.get_properties() {
+            // declared properties are INDIRECT entries pointing at the slots (UNDEF when unset)
+            return Some(props.get(name).map_or(Value::Null, |z| zval_to_value(z.dereference().dereference())));
+        }
+    }
     Some(zval_to_value(&read_property(obj, name)))
 }
 

@@ -3,6 +3,7 @@
 #![allow(non_snake_case)] // PHP parameter names (named arguments) are camelCase
 
 use std::cell::RefCell;
+use std::rc::Rc;
 use std::sync::Arc;
 
 use convert_sdk_engine::config::Config;
@@ -14,6 +15,7 @@ use convert_sdk_engine::segments::{CustomSegmentsOutcome, put_segments, run_cust
 use convert_sdk_engine::store_data::{self, filter_report_segments, put_data, segments_patch};
 use convert_sdk_engine::tracking::{bucketing_event, conversion_event, transaction_event, wire_segments};
 use convert_sdk_engine::value::php_bool;
+use convert_sdk_engine::visitor_doc::VisitorDoc;
 use ext_php_rs::binary::Binary;
 use ext_php_rs::flags::ClassFlags;
 use ext_php_rs::prelude::*;
@@ -46,32 +48,64 @@ pub struct Context {
     visitor_bytes: Vec<u8>,
     /// The id as UTF-8 text (invalid bytes replaced by U+FFFD) for JSON payloads and logs.
     visitor_id: String,
-    store_key: String,
+    /// The visitor's StoreData (read from the store once, on first need) and its pending write.
+    doc: Rc<VisitorDoc>,
     /// Non-report attributes (not persisted); `None` until some are set.
     visitor_properties: RefCell<Option<Value>>,
-    /// The visitor's StoreData, read from the store once, on first need.
-    data: RefCell<Option<Value>>,
+    /// The last merged visitor properties and the inputs they came from (most calls repeat them).
+    merged_cache: RefCell<Option<MergedProperties>>,
     /// Preview mode (§12): `(experienceId, variationId)`.
     preview: RefCell<Option<(String, String)>>,
+}
+
+/// Inputs and result of the last `merged_properties`.
+struct MergedProperties {
+    call: Option<Value>,
+    stored: Option<Value>,
+    merged: Rc<Value>,
+}
+
+/// Equal values with keys in the same order (the merge result depends on the order).
+fn same_json(a: Option<&Value>, b: Option<&Value>) -> bool {
+    match (a, b) {
+        (None, None) => true,
+        (Some(Value::Object(x)), Some(Value::Object(y))) => {
+            x.len() == y.len() && x.iter().zip(y).all(|((k1, v1), (k2, v2))| k1 == k2 && same_json(Some(v1), Some(v2)))
+        }
+        (Some(Value::Array(x)), Some(Value::Array(y))) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(v1, v2)| same_json(Some(v1), Some(v2)))
+        }
+        (Some(x), Some(y)) => !x.is_array() && !x.is_object() && x == y,
+        _ => false,
+    }
 }
 
 fn func(method: &str) -> String {
     format!("{CLASS}::{method}")
 }
 
+/// `"ConvertSdk\\Context::<name>"` as a constant (no formatting on the hot path).
+macro_rules! method {
+    ($name:literal) => {
+        concat!("ConvertSdk\\Context::", $name)
+    };
+}
+
 impl Context {
     /// Construction (§1.4.1): report segments of the attributes are stored, the rest kept.
     pub fn new(core: CoreRef, config: Arc<Config>, visitor_bytes: Vec<u8>, attributes: Option<Value>) -> Context {
         let store_key = core.instance().store_key(&config, &visitor_bytes);
+        // Another Context of this visitor may hold unwritten decisions: write them so this one reads them.
+        core.instance().flush_writes(Some(&store_key));
         let visitor_id = String::from_utf8_lossy(&visitor_bytes).into_owned();
         let ctx = Context {
             core,
             config,
             visitor_bytes,
             visitor_id,
-            store_key,
+            doc: VisitorDoc::new(store_key),
             visitor_properties: RefCell::new(None),
-            data: RefCell::new(None),
+            merged_cache: RefCell::new(None),
             preview: RefCell::new(None),
         };
         if let Some(attrs) = attributes.filter(|a| !store_data::is_empty(a)) {
@@ -95,10 +129,10 @@ impl Context {
 
     /// The visitor's data: read once per context (lazily), then kept.
     fn load(&self) -> Value {
-        if let Some(data) = self.data.borrow_mut().take() {
+        if let Some(data) = self.doc.take() {
             return data;
         }
-        self.instance().read(&self.store_key, &self.visitor_id)
+        self.instance().read(&self.doc.key, &self.visitor_id)
     }
 
     /// Runs `f` on the visitor's data, writes it (once) when it changed, then performs the
@@ -109,14 +143,19 @@ impl Context {
         let mut fx = Effects::default();
         if self.preview.borrow().is_some() {
             let result = f(&mut data.clone(), &mut fx);
-            *self.data.borrow_mut() = Some(data);
+            self.doc.put_back(data);
             return result;
         }
         let result = f(&mut data, &mut fx);
+        self.doc.put_back(data);
         if fx.data_changed {
-            self.instance().write(&self.store_key, &data);
+            self.doc.mark_dirty();
+            self.instance().pending.add(&self.doc);
+            self.instance().pin(&self.core);
+            if !self.instance().options.defer_store_writes {
+                self.instance().flush_writes(Some(&self.doc.key));
+            }
         }
-        *self.data.borrow_mut() = Some(data);
         self.perform(&fx);
         result
     }
@@ -147,8 +186,22 @@ impl Context {
         }
     }
 
-    /// Merged visitor properties (§1.4): stored segments ⊕ context properties ⊕ call properties.
-    fn merged_properties(&self, data: &Value, call: Option<&Value>) -> Value {
+    /// Merged visitor properties (§1.4): stored segments ⊕ context properties ⊕ call properties;
+    /// computed again only when the stored segments or the call properties differ from last time.
+    fn merged_properties(&self, data: &Value, call: Option<&Value>) -> Rc<Value> {
+        let stored = data.get("segments");
+        if let Some(m) = self.merged_cache.borrow().as_ref() {
+            if same_json(m.call.as_ref(), call) && same_json(m.stored.as_ref(), stored) {
+                return m.merged.clone();
+            }
+        }
+        let merged = Rc::new(self.merge_properties(data, call));
+        *self.merged_cache.borrow_mut() =
+            Some(MergedProperties { call: call.cloned(), stored: stored.cloned(), merged: merged.clone() });
+        merged
+    }
+
+    fn merge_properties(&self, data: &Value, call: Option<&Value>) -> Value {
         let stored = store_data::segments(data);
         let context = self.visitor_properties.borrow().clone().unwrap_or_else(|| Value::Object(Map::new()));
         let own = match call.filter(|c| !store_data::is_empty(c)) {
@@ -194,7 +247,7 @@ impl Context {
                 experience_key: experience.key.clone(),
                 variation_id: variation.id.clone(),
                 variation_key: variation.key.clone(),
-                changes: value_to_zval(&variation.changes),
+                changes: self.instance().changes.get(&self.config, variation),
             }),
             _ => None,
         }
@@ -261,7 +314,7 @@ impl Context {
     /// `runExperience(string $experienceKey, ?BucketingAttributes $attributes = null): ?BucketedVariation`.
     #[php(optional = attributes)]
     pub fn run_experience(&self, experienceKey: &Zval, attributes: Option<&Zval>) -> PhpResult<Option<BucketedVariation>> {
-        let key = string_arg(experienceKey, &func("runExperience"), 1, "experienceKey")?;
+        let key = string_arg(experienceKey, method!("runExperience"), 1, "experienceKey")?;
         let attrs = self.attributes(attributes, "runExperience", 2)?;
         let outcome_dto = self.decide_with(&attrs, |decider, input, ov, data, fx| {
             let outcome = match decider.config.experience_by_key(&key) {
@@ -293,7 +346,7 @@ impl Context {
     /// `runFeature(string $key, ?BucketingAttributes $attributes = null): ?BucketedFeature` (§8.3).
     #[php(optional = attributes)]
     pub fn run_feature(&self, key: &Zval, attributes: Option<&Zval>) -> PhpResult<Option<BucketedFeature>> {
-        let key = string_arg(key, &func("runFeature"), 1, "key")?;
+        let key = string_arg(key, method!("runFeature"), 1, "key")?;
         let attrs = self.attributes(attributes, "runFeature", 2)?;
         let Some(declared) = self.config.feature_by_key(&key) else {
             return Ok(None);
@@ -340,7 +393,7 @@ impl Context {
     /// events is not built yet (issue 5).
     #[php(optional = attributes)]
     pub fn track_conversion(&self, goalKey: &Zval, attributes: Option<&Zval>) -> PhpResult<Zval> {
-        let goal_key = string_arg(goalKey, &func("trackConversion"), 1, "goalKey")?;
+        let goal_key = string_arg(goalKey, method!("trackConversion"), 1, "goalKey")?;
         if self.in_preview() {
             return Ok(Zval::null());
         }
@@ -383,8 +436,8 @@ impl Context {
 
     /// `setDefaultSegments(array $segments): void` (§10.2).
     pub fn set_default_segments(&self, segments: &Zval) -> PhpResult<()> {
-        let segments = optional_array(Some(segments), &func("setDefaultSegments"), 1, "segments")?
-            .ok_or_else(|| type_error(&func("setDefaultSegments"), 1, "segments", "array", segments))?;
+        let segments = optional_array(Some(segments), method!("setDefaultSegments"), 1, "segments")?
+            .ok_or_else(|| type_error(method!("setDefaultSegments"), 1, "segments", "array", segments))?;
         let segments = zval_to_value(segments);
         if !self.in_preview() {
             self.update_data(|data, fx| put_segments(data, &segments, fx));
@@ -395,10 +448,10 @@ impl Context {
     /// `runCustomSegments(array $segmentKeys, ?array $attributes = null): ?array` (§10.3).
     #[php(optional = attributes)]
     pub fn run_custom_segments(&self, segmentKeys: &Zval, attributes: Option<&Zval>) -> PhpResult<Option<Vec<String>>> {
-        let keys = optional_array(Some(segmentKeys), &func("runCustomSegments"), 1, "segmentKeys")?
-            .ok_or_else(|| type_error(&func("runCustomSegments"), 1, "segmentKeys", "array", segmentKeys))?;
+        let keys = optional_array(Some(segmentKeys), method!("runCustomSegments"), 1, "segmentKeys")?
+            .ok_or_else(|| type_error(method!("runCustomSegments"), 1, "segmentKeys", "array", segmentKeys))?;
         let keys = convert_sdk_engine::merge::string_values(&zval_to_value(keys));
-        let attributes = optional_array(attributes, &func("runCustomSegments"), 2, "attributes")?.map(zval_to_value);
+        let attributes = optional_array(attributes, method!("runCustomSegments"), 2, "attributes")?.map(zval_to_value);
         let rule_data = attributes.as_ref().and_then(|a| a.get("ruleData")).cloned();
         let rules = self.instance().options.rules.clone();
         let outcome = self.update_data(|data, fx| {
@@ -426,9 +479,9 @@ impl Context {
     /// `updateVisitorProperties(string $visitorId, array $visitorProperties): void`: every key goes
     /// into the stored `segments` of that visitor.
     pub fn update_visitor_properties(&self, visitorId: &Zval, visitorProperties: &Zval) -> PhpResult<()> {
-        let id = bytes_arg(visitorId, &func("updateVisitorProperties"), 1, "visitorId")?;
-        let props = optional_array(Some(visitorProperties), &func("updateVisitorProperties"), 2, "visitorProperties")?
-            .ok_or_else(|| type_error(&func("updateVisitorProperties"), 2, "visitorProperties", "array", visitorProperties))?;
+        let id = bytes_arg(visitorId, method!("updateVisitorProperties"), 1, "visitorId")?;
+        let props = optional_array(Some(visitorProperties), method!("updateVisitorProperties"), 2, "visitorProperties")?
+            .ok_or_else(|| type_error(method!("updateVisitorProperties"), 2, "visitorProperties", "array", visitorProperties))?;
         let patch = segments_patch(zval_to_value(props));
         if self.in_preview() {
             return Ok(());
@@ -437,6 +490,7 @@ impl Context {
             self.update_data(|data, fx| fx.put(data, &patch));
         } else {
             let key = self.instance().store_key(&self.config, &id);
+            self.instance().flush_writes(Some(&key));
             if let Some(updated) = put_data(&self.instance().read(&key, &String::from_utf8_lossy(&id)), &patch) {
                 self.instance().write(&key, &updated);
             }
@@ -446,13 +500,13 @@ impl Context {
 
     /// `getConfigEntity(string $key, string $entityType): ?array`.
     pub fn get_config_entity(&self, key: &Zval, entityType: &Zval) -> PhpResult<Option<ArrayZval>> {
-        let key = string_arg(key, &func("getConfigEntity"), 1, "key")?;
+        let key = string_arg(key, method!("getConfigEntity"), 1, "key")?;
         self.entity(&key, "key", entityType, "getConfigEntity")
     }
 
     /// `getConfigEntityById(string $id, string $entityType): ?array`.
     pub fn get_config_entity_by_id(&self, id: &Zval, entityType: &Zval) -> PhpResult<Option<ArrayZval>> {
-        let id = string_arg(id, &func("getConfigEntityById"), 1, "id")?;
+        let id = string_arg(id, method!("getConfigEntityById"), 1, "id")?;
         self.entity(&id, "id", entityType, "getConfigEntityById")
     }
 
@@ -460,8 +514,17 @@ impl Context {
     pub fn get_visitor_data(&self) -> ArrayZval {
         let data = self.load();
         let z = value_to_zval(&data);
-        *self.data.borrow_mut() = Some(data);
+        self.doc.put_back(data);
         ArrayZval(z)
+    }
+
+    /// Writes this visitor's pending changes to the store (`deferStoreWrites`, `visitor_doc` module).
+    /// (At request end the SDK's shutdown function has written them already; a Context freed
+    /// without its destructor, e.g. after a fatal error, was alive then and was written too.)
+    pub fn __destruct(&self) {
+        let instance = self.instance();
+        instance.flush_writes(Some(&self.doc.key));
+        instance.unpin_if_idle();
     }
 
     /// `releaseQueues(?string $reason = null): void`.
@@ -472,8 +535,9 @@ impl Context {
 
     /// `setAttribute(string $key, mixed $value): void` (not persisted).
     pub fn set_attribute(&self, key: &Zval, value: &Zval) -> PhpResult<()> {
-        let key = string_arg(key, &func("setAttribute"), 1, "key")?;
+        let key = string_arg(key, method!("setAttribute"), 1, "key")?;
         let value = zval_to_value(value);
+        *self.merged_cache.borrow_mut() = None;
         let mut props = self.visitor_properties.borrow_mut();
         let map = props.get_or_insert_with(|| Value::Object(Map::new()));
         if !map.is_object() {
@@ -485,9 +549,10 @@ impl Context {
 
     /// `setAttributes(array $attributes): void`: shallow merge, later wins.
     pub fn set_attributes(&self, attributes: &Zval) -> PhpResult<()> {
-        let attrs = optional_array(Some(attributes), &func("setAttributes"), 1, "attributes")?
-            .ok_or_else(|| type_error(&func("setAttributes"), 1, "attributes", "array", attributes))?;
+        let attrs = optional_array(Some(attributes), method!("setAttributes"), 1, "attributes")?
+            .ok_or_else(|| type_error(method!("setAttributes"), 1, "attributes", "array", attributes))?;
         let incoming = convert_sdk_engine::merge::to_map(&zval_to_value(attrs));
+        *self.merged_cache.borrow_mut() = None;
         let mut props = self.visitor_properties.borrow_mut();
         let mut map = props.as_ref().map(convert_sdk_engine::merge::to_map).unwrap_or_default();
         for (k, v) in incoming {
@@ -512,7 +577,7 @@ impl Context {
         let value = match preview.dereference() {
             z if z.is_null() => None,
             z if z.is_array() => Some(zval_to_value(z)),
-            z => return Err(type_error(&func("setPreview"), 1, "preview", "?array", z)),
+            z => return Err(type_error(method!("setPreview"), 1, "preview", "?array", z)),
         };
         let pair = value.and_then(|v| {
             let exp = v.get("experienceId").map(|x| convert_sdk_engine::value::php_string(x).into_owned())?;

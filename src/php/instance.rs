@@ -10,9 +10,11 @@ use convert_sdk_engine::memory_store::MemoryStore;
 use convert_sdk_engine::merge::deep_merge;
 use convert_sdk_engine::store_data;
 use convert_sdk_engine::store_key::{legacy_store_key, store_key};
+use convert_sdk_engine::visitor_doc::PendingWrites;
 use ext_php_rs::types::Zval;
 use serde_json::{Map, Value};
 
+use super::changes_cache::ChangesCache;
 use super::convert::value_to_zval;
 use super::events::EventBus;
 use super::gc::GcBuffer;
@@ -29,6 +31,10 @@ pub struct Instance {
     memory: RefCell<MemoryStore>,
     store: Option<VisitorStore>,
     pub tracker: Tracker,
+    /// Visitor documents with changes not yet written (`deferStoreWrites`, `visitor_doc` module).
+    pub pending: PendingWrites,
+    /// `changes` of served variations as PHP arrays, built once.
+    pub changes: ChangesCache,
 }
 
 /// Ownership: the instance belongs to its `Core` object alone (the only `Rc`); contexts and the
@@ -44,7 +50,16 @@ impl Instance {
             options.store_breaker,
             &options.logger,
         );
-        Rc::new(Instance { options, config, events: EventBus::default(), memory: RefCell::default(), store, tracker: Tracker::default() })
+        Rc::new(Instance {
+            options,
+            config,
+            events: EventBus::default(),
+            memory: RefCell::default(),
+            store,
+            tracker: Tracker::default(),
+            pending: PendingWrites::default(),
+            changes: ChangesCache::default(),
+        })
     }
 
     /// Reports to the cycle collector every zval the instance holds: the config array, cache,
@@ -84,6 +99,13 @@ impl Instance {
         self.memory.borrow_mut().set(key, data.clone());
         if let Some(store) = &self.store {
             store.set(key, data, &self.options.logger);
+        }
+    }
+
+    /// Writes the pending documents of visitor `key` (`None`: of every visitor), one `set` each.
+    pub fn flush_writes(&self, key: Option<&str>) {
+        for (key, data) in self.pending.drain(key) {
+            self.write(&key, &data);
         }
     }
 

@@ -7,6 +7,7 @@ pub mod interfaces;
 pub mod array_cache;
 pub mod args;
 pub mod call_attributes;
+pub mod changes_cache;
 pub mod context;
 pub mod convert;
 pub mod core;

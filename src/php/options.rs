@@ -41,6 +41,8 @@ pub struct SdkOptions {
     pub store_breaker: BreakerSettings,
     /// `legacyStoreKeys`: also read the official PHP SDK's `--{visitorId}` records.
     pub legacy_store_keys: bool,
+    /// `deferStoreWrites` (default true): one store `set` per visitor and request (`visitor_doc`).
+    pub defer_store_writes: bool,
     pub cache: Option<Zval>,
     pub data_store: Option<Zval>,
     pub logger: Logger,
@@ -121,6 +123,7 @@ pub fn parse(options: &ZendHashTable) -> Result<SdkOptions, PhpException> {
         batch_size: merged.pointer("/events/batch_size").map_or(10, php_intval),
         http_limits: http_limits(&merged),
         legacy_store_keys: merged.get("legacyStoreKeys").is_some_and(php_bool),
+        defer_store_writes: merged.get("deferStoreWrites").is_none_or(php_bool),
         store_breaker: BreakerSettings {
             threshold: merged.pointer("/storeCircuitBreaker/failures").map_or(3, |v| php_intval(v).clamp(0, 1_000_000) as u32),
             cool_down: Duration::from_secs(merged.pointer("/storeCircuitBreaker/seconds").map_or(30, |v| php_intval(v).clamp(1, 86_400) as u64)),

@@ -49,7 +49,7 @@ impl Instance {
         if visitors.is_empty() {
             return;
         }
-        self.unpin();
+        self.unpin_if_idle();
         let Some(config) = self.config.as_ref() else { return };
         let sdk_key = if self.options.sdk_key.is_empty() {
             format!("{}/{}", config.account_id, config.project_id)
@@ -67,7 +67,12 @@ impl Instance {
     /// Logs the outcome and fires `api.queue.released` (not deferred).
     fn report_release(&self, reason: Option<&str>, visitors: &[QueuedVisitor], outcome: DeliveryOutcome) {
         let reason_value = reason.map_or(Value::Null, |r| Value::String(r.to_string()));
+        let wanted = !self.events.is_idle("api.queue.released", false);
         let (args, err) = match outcome {
+            DeliveryOutcome::Delivered { .. } if !wanted => {
+                RELEASES_DELIVERED.fetch_add(1, Ordering::Relaxed);
+                (Value::Null, Zval::null())
+            }
             DeliveryOutcome::Delivered { status, headers, body, .. } => {
                 RELEASES_DELIVERED.fetch_add(1, Ordering::Relaxed);
                 let data = std::str::from_utf8(&body).ok().and_then(php_json_decode).unwrap_or(Value::Null);
@@ -95,7 +100,7 @@ impl Instance {
                 (json!({"reason": reason_value, "error": message}), err)
             }
         };
-        if !self.events.is_idle("api.queue.released", false) {
+        if wanted {
             self.events.fire("api.queue.released", &value_to_zval(&args), &err, false, &self.options.logger);
         }
     }
@@ -132,8 +137,9 @@ fn take_pending() -> Vec<CoreRef> {
 }
 
 impl Instance {
-    /// Keeps `core` (this instance's SDK object) alive until the queue is released.
-    fn pin(&self, core: &CoreRef) {
+    /// Keeps `core` (this instance's SDK object) alive until the request-end work is done: the
+    /// release of queued events, and the writes of visitor documents still pending then.
+    pub fn pin(&self, core: &CoreRef) {
         REQUEST_END.with(|r| {
             let mut pending = r.pending.borrow_mut();
             if !pending.iter().any(|p| std::ptr::eq(p.instance(), self)) {
@@ -144,7 +150,14 @@ impl Instance {
         register_shutdown();
     }
 
-    /// The queue was emptied: stop keeping the SDK object alive.
+    /// Stops keeping the SDK object alive once nothing is left for the request end (queue empty,
+    /// no visitor document waiting for its write).
+    pub fn unpin_if_idle(&self) {
+        if self.tracker.is_empty() && self.pending.is_empty() {
+            self.unpin();
+        }
+    }
+
     fn unpin(&self) {
         let removed = REQUEST_END.with(|r| {
             let mut pending = r.pending.borrow_mut();
@@ -173,7 +186,7 @@ pub fn register_shutdown() {
     }
 }
 
-/// The shutdown function: releases the instances queued so far. Events queued while it runs (by a
+/// The shutdown function: writes pending visitor documents, then releases the instances queued so far. Events queued while it runs (by a
 /// listener of the release) register no new hook, so such a listener cannot loop; they are released
 /// by the hook of a later `create()` or `pin()`, or dropped at request end.
 fn release_at_shutdown() {
@@ -184,6 +197,12 @@ fn release_at_shutdown() {
             r.hook_registered.set(false);
         });
         return;
+    }
+    // Pending visitor documents first, while the client still waits: its next request reads them.
+    for core in &pending {
+        if !userland::is_unwinding() {
+            core.instance().flush_writes(None);
+        }
     }
     if let (false, Ok(finish)) = (pending.is_empty(), ZendCallable::try_from_name("fastcgi_finish_request")) {
         let _ = finish.try_call(vec![]);

@@ -1,5 +1,6 @@
 <?php
 
+use ConvertSdk\Tests\Support\ArrayDataStore;
 use ConvertSdk\Tests\Support\Fixtures;
 use PHPUnit\Framework\TestCase;
 
@@ -31,26 +32,12 @@ final class MutualExclusionTest extends TestCase
         return $config;
     }
 
-    /** A minimal visitor-data store: an object with get/set (spec §6.1), recording writes. */
-    private static function store(array $bucketing): object
+    /** A minimal visitor-data store (spec §6.1) holding $bucketing for the visitor, recording writes. */
+    private static function store(array $bucketing): ArrayDataStore
     {
-        $store = new class () {
-            public array $data = [];
-            public array $writes = [];
-
-            public function get(string $key): mixed
-            {
-                return $this->data[$key] ?? null;
-            }
-
-            public function set(string $key, mixed $value): void
-            {
-                $this->writes[] = [$key, $value];
-                $this->data[$key] = $value;
-            }
-        };
+        $store = new ArrayDataStore(recordSets: true);
         if ($bucketing !== []) {
-            $store->data['10-20-' . self::VISITOR] = ['bucketing' => $bucketing, 'locations' => [], 'segments' => [], 'goals' => []];
+            $store->values['10-20-' . self::VISITOR] = ['bucketing' => $bucketing, 'locations' => [], 'segments' => [], 'goals' => []];
         }
         return $store;
     }
@@ -75,7 +62,7 @@ final class MutualExclusionTest extends TestCase
             $this->assertSame('100902', $result->variationId);
         }
         // the target experience is never bucketed as a side effect
-        foreach ($store->writes as [, $value]) {
+        foreach ($store->sets as [, $value]) {
             $this->assertSame(
                 array_key_exists(100111, $row['storedBucketing']),
                 array_key_exists(100111, $value['bucketing'] ?? []),

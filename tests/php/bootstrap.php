@@ -1,7 +1,8 @@
 <?php
 /**
- * PHPUnit bootstrap: refuses to run without the extension, loads the test helpers and starts a local
- * HTTP sink so that no test ever sends tracking or config requests to Convert's servers.
+ * PHPUnit bootstrap: refuses to run without the extension, registers the autoloader of the test helpers
+ * (Support/autoload.php) and starts a local HTTP sink so that no test ever sends tracking or config
+ * requests to Convert's servers.
  */
 
 if (!extension_loaded('convert_sdk')) {
@@ -11,8 +12,6 @@ if (!extension_loaded('convert_sdk')) {
     exit(1);
 }
 
-require __DIR__ . '/Support/Fixtures.php';
-require __DIR__ . '/Support/HttpSink.php';
-require __DIR__ . '/Support/SdkAssertions.php';
+require __DIR__ . '/Support/autoload.php';
 
 ConvertSdk\Tests\Support\HttpSink::start();

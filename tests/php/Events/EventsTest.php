@@ -8,8 +8,7 @@ use ConvertSdk\DTO\ConversionAttributes;
 use ConvertSdk\Enums\SystemEvents;
 use ConvertSdk\Exception\ConfigValidationException;
 use ConvertSdk\Tests\Support\Fixtures;
-
-require_once __DIR__ . '/Support/EventsTestCase.php';
+use ConvertSdk\Tests\Support\MemoryCache;
 
 /**
  * System events (spec §9): every event the extension fires, its payload, deferral and the replay of the
@@ -362,8 +361,8 @@ final class EventsTest extends EventsTestCase
         $config = Fixtures::specConfig();
         $changing = 'events' . bin2hex(random_bytes(6));
         $stable = 'events' . bin2hex(random_bytes(6));
-        $cache->values[MemoryCache::configKey($changing)] = $config;
-        $cache->values[MemoryCache::configKey($stable)] = $config;
+        $cache->entries[MemoryCache::configKey($changing)] = $config;
+        $cache->entries[MemoryCache::configKey($stable)] = $config;
         $create = static fn (string $sdkKey) => self::sdk(['sdkKey' => $sdkKey, 'dataRefreshInterval' => 1000, 'cache' => $cache]);
 
         foreach ([$changing, $stable] as $sdkKey) {
@@ -371,7 +370,7 @@ final class EventsTest extends EventsTestCase
         }
         $renamed = $config;
         $renamed['experiences'][0]['name'] = 'Checkout redesign v2';
-        $cache->values[MemoryCache::configKey($changing)] = $renamed;
+        $cache->entries[MemoryCache::configKey($changing)] = $renamed;
         $this->assertCount(0, self::record($create($changing), 'config.updated'), 'within the interval the process copy is used');
 
         usleep(1_100_000);

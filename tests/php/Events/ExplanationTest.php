@@ -5,8 +5,7 @@ namespace ConvertSdk\Tests\Events;
 use ConvertSdk\Context;
 use ConvertSdk\Enums\LogLevel;
 use ConvertSdk\Tests\Support\Fixtures;
-
-require_once __DIR__ . '/Support/EventsTestCase.php';
+use ConvertSdk\Tests\Support\RecordingLogger;
 
 /**
  * Decision explanations: one debug-level log line per experience decision,

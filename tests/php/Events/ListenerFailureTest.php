@@ -4,8 +4,8 @@ namespace ConvertSdk\Tests\Events;
 
 use ConvertSdk\DTO\BucketedVariation;
 use ConvertSdk\Enums\LogLevel;
-
-require_once __DIR__ . '/Support/EventsTestCase.php';
+use ConvertSdk\Tests\Support\ArrayDataStore;
+use ConvertSdk\Tests\Support\RecordingLogger;
 
 /**
  * Listeners that fail or re-enter the SDK (spec §9.2 "catch+log any Throwable", §1.8): the SDK call
@@ -53,7 +53,7 @@ final class ListenerFailureTest extends EventsTestCase
         $this->assertSame($case['experiences']['pricing-rollout']['normative_variation']['variationKey'], $variation->variationKey);
         $this->assertCount(1, $before);
         $this->assertSame($before->getArrayCopy(), $after->getArrayCopy());
-        $errors = $logger->messages('error');
+        $errors = $logger->messagesVia('error');
         $this->assertCount(1, $errors, 'one error logged for the failing listener');
         $this->assertStringContainsString('bucketing', $errors[0]);
     }
@@ -66,8 +66,8 @@ final class ListenerFailureTest extends EventsTestCase
             throw new \DomainException('listener-failure-marker');
         });
         $this->assertNull($sdk->createContext('failing-conversion')->trackConversion('purchase'));
-        $this->assertCount(1, $logger->messages('error'));
-        $this->assertStringContainsString('listener-failure-marker', $logger->messages('error')[0]);
+        $this->assertCount(1, $logger->messagesVia('error'));
+        $this->assertStringContainsString('listener-failure-marker', $logger->messagesVia('error')[0]);
         $this->assertSame([[]], array_column($logger->calls, 2), 'PSR-3 context is always []');
     }
 
@@ -80,13 +80,13 @@ final class ListenerFailureTest extends EventsTestCase
         });
         $log = self::record($sdk, 'ready');
         $this->assertSame([['ready', [], null]], $log->getArrayCopy());
-        $this->assertCount(2, $logger->messages('error'), 'the failing listener ran at each of the two subscriptions');
+        $this->assertCount(2, $logger->messagesVia('error'), 'the failing listener ran at each of the two subscriptions');
         $this->assertTrue($sdk->isReady());
     }
 
     public function testAFailingLocationListenerDoesNotLoseTheDecisionOrItsWrite(): void
     {
-        $store = new SpyStore();
+        $store = new ArrayDataStore(recordSets: true);
         $sdk = self::sdk(['dataStore' => $store]);
         $sdk->on('location.activated', static function (): void {
             throw new \RuntimeException('location listener failed');
@@ -100,6 +100,7 @@ final class ListenerFailureTest extends EventsTestCase
         $data = $context->getVisitorData();
         $this->assertSame($expected['variationId'], $data['bucketing'][(int) $expected['experienceId']]);
         $this->assertSame(['checkout-page'], $data['locations']);
+        unset($context); // written when the Context ends (deferStoreWrites)
         $this->assertSame($data, end($store->sets)[1], 'the store holds the same data');
         $this->assertCount(1, $log);
     }
@@ -187,10 +188,17 @@ final class ListenerFailureTest extends EventsTestCase
         $this->assertSame([$outer['visitorId'], $nested['visitorId']], $seen->getArrayCopy());
     }
 
-    public function testAListenerUsingTheSameContextWhileItDecides(): void
+    /** @return array<string, array{0: bool}> */
+    public static function writeModes(): array
     {
-        $store = new SpyStore();
-        $sdk = self::sdk(['dataStore' => $store]);
+        return ['deferStoreWrites off: a write per changing call' => [false], 'deferStoreWrites (default)' => [true]];
+    }
+
+    /** @dataProvider writeModes */
+    public function testAListenerUsingTheSameContextWhileItDecides(bool $deferred): void
+    {
+        $store = new ArrayDataStore(recordSets: true);
+        $sdk = self::sdk(['dataStore' => $store, 'deferStoreWrites' => $deferred]);
         $case = self::firstGoldenCase(static fn (array $c): bool => $c['experiences']['checkout-redesign']['normative_variation'] !== null
             && $c['experiences']['pricing-rollout']['normative_variation'] !== null);
         $context = self::goldenContext($sdk, $case);
@@ -215,9 +223,15 @@ final class ListenerFailureTest extends EventsTestCase
             1002 => $expected['pricing-rollout']['normative_variation']['variationId'],
         ], $data['bucketing']);
         $this->assertSame(['purchase' => true], $data['goals']);
-        $this->assertSame($data, end($store->sets)[1], 'the last write holds everything');
         $this->assertSame($outer->variationKey, $context->runExperience('checkout-redesign', ['locationProperties' => self::CHECKOUT])->variationKey);
         $this->assertSame($inner[0]->variationKey, $context->runExperience('pricing-rollout', ['locationProperties' => self::PRICING])->variationKey);
+        if ($deferred) {
+            // The listener keeps $context alive; a new Context of the visitor makes it write first.
+            $this->assertSame([], $store->sets, 'nothing written while the Context lives');
+            $this->assertSame($data, $sdk->createContext($case['visitorId'])->getVisitorData(), 'the new Context reads what the first decided');
+            $this->assertCount(1, $store->sets, 'one write for the whole request');
+        }
+        $this->assertSame($data, end($store->sets)[1], 'the last write holds everything');
     }
 
     public function testAListenerCreatingContextsAndSubscribingDuringReplay(): void

@@ -5,8 +5,8 @@ namespace ConvertSdk\Tests\Events;
 use ConvertSdk\Enums\LogLevel;
 use ConvertSdk\Interfaces\CoreInterface;
 use ConvertSdk\Tests\Support\Fixtures;
-
-require_once __DIR__ . '/Support/EventsTestCase.php';
+use ConvertSdk\Tests\Support\MemoryCache;
+use ConvertSdk\Tests\Support\RecordingLogger;
 
 /**
  * The `logger` option (spec §1.9): levels, PSR-3 method mapping, per-logger levels, a bare PSR-3 logger,
@@ -108,7 +108,7 @@ final class LoggingTest extends EventsTestCase
         $this->assertSame(['error', 'warning'], self::methodsOf($plain->calls));
         $this->assertSame(['error'], self::methodsOf($errorsOnly->calls));
         $this->assertSame($plain->calls, $inheriting->calls, 'an entry without logLevel uses the global one');
-        $this->assertSame($plain->messages('error'), $errorsOnly->messages('error'), 'every logger gets the same messages');
+        $this->assertSame($plain->messagesVia('error'), $errorsOnly->messagesVia('error'), 'every logger gets the same messages');
     }
 
     public function testALoggerMoreVerboseThanTheGlobalLevel(): void
@@ -240,18 +240,18 @@ final class LoggingTest extends EventsTestCase
         $this->assertFalse(self::sdk($options('missing' . bin2hex(random_bytes(6))))->isReady());
         // Cached but invalid: validation fails, then the fetch fails.
         $invalidKey = 'invalid' . bin2hex(random_bytes(6));
-        $cache->values[MemoryCache::configKey($invalidKey)] = $broken;
+        $cache->entries[MemoryCache::configKey($invalidKey)] = $broken;
         $this->assertFalse(self::sdk($options($invalidKey))->isReady());
         // Valid: a whole session, tracking flushed to the sink with the secret.
         $validKey = 'valid' . bin2hex(random_bytes(6));
-        $cache->values[MemoryCache::configKey($validKey)] = $config;
+        $cache->entries[MemoryCache::configKey($validKey)] = $config;
         $sdk = self::sdk($options($validKey));
         $this->assertTrue($sdk->isReady());
         self::session($sdk);
         self::busyRequest($sdk);
         $sdk->flush();
 
-        $this->assertNotEmpty($logger->messages('error'), 'failures were logged');
+        $this->assertNotEmpty($logger->messagesVia('error'), 'failures were logged');
         $this->assertNotEmpty($logger->decisions());
         foreach ($logger->allMessages() as $message) {
             $this->assertStringNotContainsString($secret, $message);
@@ -269,7 +269,7 @@ final class LoggingTest extends EventsTestCase
         $logger = new RecordingLogger();
         $sdk = self::sdk(self::loggerOption($logger, LogLevel::Trace), $config);
         $this->assertNull($sdk->createContext('nobody'));
-        $this->assertNotEmpty($logger->messages('error'));
+        $this->assertNotEmpty($logger->messagesVia('error'));
         foreach ($logger->allMessages() as $message) {
             $this->assertStringNotContainsString($marker, $message);
         }

@@ -5,10 +5,9 @@ namespace ConvertSdk\Tests\Events;
 use ConvertSdk\Context;
 use ConvertSdk\DTO\BucketedVariation;
 use ConvertSdk\DTO\ConversionAttributes;
+use ConvertSdk\Tests\Support\ArrayDataStore;
 use ConvertSdk\Tests\Support\Fixtures;
 use OpenAPI\Client\BucketingAttributes;
-
-require_once __DIR__ . '/Support/EventsTestCase.php';
 
 /**
  * QA overrides of spec §12 (JS behaviour, ignored by the PHP SDK, §14 #27 and #34): forceVariationId,
@@ -99,11 +98,12 @@ final class QaOverridesTest extends EventsTestCase
         $this->assertSame($forced, $again->variationId, 'the forced decision is the stored one now');
     }
 
+    /** Per-call writes (`'deferStoreWrites' => false`): the forcing call itself writes. */
     public function testForceVariationIdReplacesADifferentStoredDecision(): void
     {
         $case = self::goldenCase('visitor-0');
-        $store = new SpyStore();
-        $context = self::goldenContext(self::sdk(['dataStore' => $store]), $case);
+        $store = new ArrayDataStore(recordSets: true);
+        $context = self::goldenContext(self::sdk(['dataStore' => $store, 'deferStoreWrites' => false]), $case);
         $natural = $context->runExperience('checkout-redesign', ['locationProperties' => self::CHECKOUT]);
         $this->assertSame($case['experiences']['checkout-redesign']['normative_variation']['variationId'], $natural->variationId);
         $forced = self::otherCheckoutVariation($case);
@@ -114,11 +114,30 @@ final class QaOverridesTest extends EventsTestCase
         $this->assertSame($forced, end($store->sets)[1]['bucketing'][self::CHECKOUT_ID]);
     }
 
+    public function testForceVariationIdReplacesADifferentStoredDecisionInTheDeferredWrite(): void
+    {
+        $case = self::goldenCase('visitor-0');
+        $store = new ArrayDataStore(recordSets: true);
+        $sdk = self::sdk(['dataStore' => $store]);
+        $natural = self::goldenContext($sdk, $case)->runExperience('checkout-redesign', ['locationProperties' => self::CHECKOUT]);
+        $this->assertSame($case['experiences']['checkout-redesign']['normative_variation']['variationId'], $natural->variationId);
+        $this->assertCount(1, $store->sets, 'the natural decision was written when its Context ended');
+
+        $forced = self::otherCheckoutVariation($case);
+        $context = $sdk->createContext($case['visitorId'], $case['visitorAttributes']);
+        $variation = $context->runExperience('checkout-redesign', ['locationProperties' => self::CHECKOUT, 'forceVariationId' => $forced]);
+        $this->assertSame($forced, $variation->variationId);
+        unset($context);
+        $this->assertCount(2, $store->sets, 'stored as a fresh decision');
+        $this->assertSame($forced, end($store->sets)[1]['bucketing'][self::CHECKOUT_ID]);
+    }
+
+    /** Per-call writes (`'deferStoreWrites' => false`): the forcing call writes nothing. */
     public function testForcingTheStoredVariationIsAStoredDecision(): void
     {
         $case = self::goldenCase('visitor-1');
-        $store = new SpyStore();
-        $context = self::goldenContext(self::sdk(['dataStore' => $store]), $case);
+        $store = new ArrayDataStore(recordSets: true);
+        $context = self::goldenContext(self::sdk(['dataStore' => $store, 'deferStoreWrites' => false]), $case);
         $natural = $context->runExperience('checkout-redesign', ['locationProperties' => self::CHECKOUT]);
         $writes = count($store->sets);
         $variation = $context->runExperience('checkout-redesign', ['locationProperties' => self::CHECKOUT, 'forceVariationId' => $natural->variationId]);
@@ -166,12 +185,13 @@ final class QaOverridesTest extends EventsTestCase
     /** @dataProvider servedCheckoutCases */
     public function testEnableTrackingFalseStillDecidesAndStores(array $case): void
     {
-        $store = new SpyStore();
+        $store = new ArrayDataStore(recordSets: true);
         $context = self::goldenContext(self::sdk(['dataStore' => $store]), $case);
         $attributes = new BucketingAttributes(['locationProperties' => self::CHECKOUT, 'enableTracking' => false]);
         $variation = $context->runExperience('checkout-redesign', $attributes);
         $expected = $case['experiences']['checkout-redesign']['normative_variation'];
         $this->assertSame($expected['variationId'], $variation->variationId);
+        unset($context);
         $this->assertSame($expected['variationId'], end($store->sets)[1]['bucketing'][self::CHECKOUT_ID]);
     }
 
@@ -306,13 +326,19 @@ final class QaOverridesTest extends EventsTestCase
         $this->assertSame($expected, Context::parsePreviewParam($param));
     }
 
-    /** A golden context (data prepared) with a spy store; the store's writes so far are reset. */
-    private static function previewContext(array $case, ?SpyStore &$store, ?\ArrayObject &$events): Context
+    /**
+     * A context of a golden case with a spy store and no pending write: the case's data is prepared
+     * by a first context (written when it ends), then read by this one. The store's writes so far are
+     * reset, so with deferStoreWrites `$store->sets` stays empty even after this context ends unless
+     * it changed something.
+     */
+    private static function previewContext(array $case, ?ArrayDataStore &$store, ?\ArrayObject &$events): Context
     {
-        $store = new SpyStore();
+        $store = new ArrayDataStore(recordSets: true);
         $sdk = self::sdk(['dataStore' => $store]);
         $events = self::record($sdk, 'bucketing', 'conversion', 'location.activated', 'location.deactivated');
-        $context = self::goldenContext($sdk, $case);
+        self::goldenContext($sdk, $case);
+        $context = $sdk->createContext($case['visitorId'], $case['visitorAttributes']);
         $store->sets = [];
         return $context;
     }
@@ -330,7 +356,8 @@ final class QaOverridesTest extends EventsTestCase
         $this->assertSame([(string) self::CHECKOUT_ID, $forced], [$variation->experienceId, $variation->variationId]);
         $this->assertSame($forced, $context->runExperience('checkout-redesign', ['locationProperties' => ['url' => 'https://elsewhere.example.com/']])->variationId);
         $this->assertSame($before, $context->getVisitorData());
-        $this->assertSame([], $store->sets);
+        unset($context);
+        $this->assertSame([], $store->sets, 'nothing written, also when the Context ends');
         $this->assertSame([], self::argsOf($events, 'location.activated'));
     }
 
@@ -360,7 +387,8 @@ final class QaOverridesTest extends EventsTestCase
         )));
         $this->assertSame($expected, array_map(static fn (BucketedVariation $v) => $v->variationId, $all));
         $this->assertSame($before, $context->getVisitorData(), 'nothing stored');
-        $this->assertSame([], $store->sets, 'the dataStore saw no set');
+        unset($context);
+        $this->assertSame([], $store->sets, 'the dataStore saw no set, also when the Context ends');
         $this->assertSame([], self::argsOf($events, 'location.activated'), 'location events are suppressed');
     }
 
@@ -377,19 +405,21 @@ final class QaOverridesTest extends EventsTestCase
         $this->assertNull($context->updateVisitorProperties($case['visitorId'], ['plan' => 'enterprise']));
         $context->runCustomSegments(['vip'], ['ruleData' => ['vip' => true]]);
         $this->assertSame($before, $context->getVisitorData());
-        $this->assertSame([], $store->sets);
+        unset($context);
+        $this->assertSame([], $store->sets, 'nothing written, also when the Context ends');
         $this->assertSame([], self::argsOf($events, 'conversion'));
     }
 
     public function testInPreviewCustomSegmentsAreNotStored(): void
     {
-        $store = new SpyStore();
+        $store = new ArrayDataStore(recordSets: true);
         $context = self::sdk(['dataStore' => $store])->createContext('preview-segments');
         $context->setPreview(Context::parsePreviewParam('1001.10011'));
         $context->runCustomSegments(['vip'], ['ruleData' => ['vip' => true]]);
-        $this->assertSame([], $store->sets);
         $this->assertSame([], $context->getVisitorData()['segments']['custom_segments'] ?? []);
         $this->assertNull($context->runExperience('vip-banner', ['locationProperties' => ['page' => 'home']]), 'the segment was not kept');
+        unset($context);
+        $this->assertSame([], $store->sets, 'nothing written, also when the Context ends');
     }
 
     public function testLeavingPreviewRestoresNormalDecisions(): void
@@ -403,10 +433,13 @@ final class QaOverridesTest extends EventsTestCase
         $variation = $context->runExperience('checkout-redesign', ['locationProperties' => self::CHECKOUT]);
         $expected = $case['experiences']['checkout-redesign']['normative_variation']['variationId'];
         $this->assertSame($expected, $variation->variationId);
-        $this->assertSame($expected, end($store->sets)[1]['bucketing'][self::CHECKOUT_ID]);
         $this->assertNotEmpty(self::argsOf($events, 'location.activated'));
         $this->assertNull($context->trackConversion('purchase'));
         $this->assertSame(['purchase' => true], $context->getVisitorData()['goals']);
+        unset($context);
+        $this->assertCount(1, $store->sets, 'one write when the Context ends');
+        $this->assertSame($expected, end($store->sets)[1]['bucketing'][self::CHECKOUT_ID]);
+        $this->assertSame(['purchase' => true], end($store->sets)[1]['goals']);
     }
 
     public function testPreviewIsScopedToItsContext(): void

@@ -9,8 +9,6 @@ use ConvertSdk\Tests\Support\ConfigServer;
 use ConvertSdk\Tests\Support\RedisServer;
 use PHPUnit\Framework\TestCase;
 
-require_once __DIR__ . '/Support/autoload.php';
-
 /**
  * Runs every runnable example under examples/ as its own PHP process (one process = one request) and
  * checks its decisions against the bucketing computed independently from the spec.

@@ -6,8 +6,6 @@ use ConvertSdk\Tests\Packaging\Support\ExpectedBucketing;
 use ConvertSdk\Tests\Packaging\Support\Process;
 use PHPUnit\Framework\TestCase;
 
-require_once __DIR__ . '/Support/autoload.php';
-
 /**
  * Packaging: composer.json for PIE, the phpize/configure/make/make install flow PIE runs (ext/config.m4,
  * ext/Makefile.frag), the Makefile's `make install`, and loading the installed extension via php.ini.

@@ -8,8 +8,6 @@ use ConvertSdk\Tests\Packaging\Support\PhpServer;
 use ConvertSdk\Tests\Support\RedisServer;
 use PHPUnit\Framework\TestCase;
 
-require_once __DIR__ . '/Support/autoload.php';
-
 /**
  * The web demo (demo/, `make web-demo`) served by `php -S` with the extension and driven by headless
  * Chromium: each browser profile is one visitor, its cookie kept between page loads.

@@ -2,7 +2,7 @@
 
 namespace ConvertSdk\Tests\Persistence;
 
-require_once __DIR__ . '/lib/PersistenceTestCase.php';
+use ConvertSdk\Tests\Support\RecordingLogger;
 
 /**
  * A dead store must not cost a failure on every call (issue 8): after `failures` consecutive failed

@@ -4,8 +4,6 @@ namespace ConvertSdk\Tests\Persistence;
 
 use ConvertSdk\Interfaces\CoreInterface;
 
-require_once __DIR__ . '/lib/PersistenceTestCase.php';
-
 /**
  * Every row of the table "Config changes versus stored decisions" (spec §6.6, with §4.3/§4.4):
  * request 1 stores a decision under the §2.3 config, request 2 runs under a changed config with a

@@ -2,7 +2,8 @@
 
 namespace ConvertSdk\Tests\Persistence;
 
-require_once __DIR__ . '/lib/PersistenceTestCase.php';
+use ConvertSdk\Tests\Support\ArrayDataStore;
+use ConvertSdk\Tests\Support\RecordingLogger;
 
 /**
  * Foreign or corrupt stored values (spec §6.3 last bullet, issue 3): strings, objects, scalars and

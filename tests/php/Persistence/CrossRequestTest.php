@@ -7,8 +7,6 @@ use ConvertSdk\Tests\Support\PhpFpmPool;
 use Symfony\Component\Cache\Adapter\RedisAdapter;
 use Symfony\Component\Cache\Psr16Cache;
 
-require_once __DIR__ . '/lib/PersistenceTestCase.php';
-
 /**
  * Decisions survive across real PHP requests, config deploys and hosts (issue 3): two php-fpm
  * masters (two pools of 2 workers, as two web hosts) share one redis-server; requests go through

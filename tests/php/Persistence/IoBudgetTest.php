@@ -4,12 +4,11 @@ namespace ConvertSdk\Tests\Persistence;
 
 use ConvertSdk\DTO\BucketedVariation;
 
-require_once __DIR__ . '/lib/PersistenceTestCase.php';
-
 /**
- * The store I/O budget (issue 3): the store is read at most once per Context, lazily, and written at
- * most once per public call, only when the data changed. Counted with a decorating dataStore over
- * Symfony Psr16Cache + RedisAdapter.
+ * The store I/O budget (issues 3 and 7): the store is read at most once per Context, lazily, and
+ * written only when the data changed: once per visitor and request by default (when the Context
+ * ends, `deferStoreWrites`), at most once per public call with `'deferStoreWrites' => false`.
+ * Counted with a decorating dataStore over Symfony Psr16Cache + RedisAdapter.
  */
 final class IoBudgetTest extends PersistenceTestCase
 {
@@ -19,10 +18,11 @@ final class IoBudgetTest extends PersistenceTestCase
         return new CountingStore($this->redisCache());
     }
 
+    /** The per-call budget of `'deferStoreWrites' => false` (the official SDK's write pattern). */
     public function testNewVisitorCostsOneGetAndAtMostOneSetPerCall(): void
     {
         $store = $this->counting();
-        $context = $this->sdk(Scenario::specConfig(), $store)->createContext('new-1');
+        $context = $this->sdk(Scenario::specConfig(), $store, null, ['deferStoreWrites' => false])->createContext('new-1');
         $this->assertSame([0, 0], $store->counts(), 'createContext without report segments touches no store');
 
         $this->assertNotNull($context->runExperience('checkout-redesign', Scenario::attributes()));
@@ -42,10 +42,37 @@ final class IoBudgetTest extends PersistenceTestCase
         $this->assertSame(array_fill(0, 3, Scenario::storeKey('new-1')), $store->sets);
     }
 
+    /** The same calls with the default `deferStoreWrites`: one get, and one set when the Context ends. */
+    public function testNewVisitorCostsOneGetAndOneSetWhenTheContextEnds(): void
+    {
+        $store = $this->counting();
+        $context = $this->sdk(Scenario::specConfig(), $store)->createContext('new-1d');
+        $this->assertSame([0, 0], $store->counts(), 'createContext without report segments touches no store');
+
+        $checkout = $context->runExperience('checkout-redesign', Scenario::attributes());
+        $pricing = $context->runExperience('pricing-rollout', Scenario::attributes());
+        $this->assertNotNull($checkout);
+        $this->assertNotNull($pricing);
+        $this->assertNull($context->runExperience('vip-banner', Scenario::attributes()), 'not in segment 4001');
+        $this->assertNull($context->trackConversion('purchase'));
+        $this->assertNull($context->trackConversion('purchase'));
+        $data = $context->getVisitorData();
+        $this->assertSame([1, 0], $store->counts(), 'one lazy read, nothing written while the Context lives');
+
+        unset($context);
+        $this->assertSame([1, 1], $store->counts(), 'one write when the Context ends');
+        $this->assertSame([Scenario::storeKey('new-1d')], $store->sets);
+        $this->assertSame($data, $store->setValues[0], 'the write holds every change of the request');
+        $this->assertSame([1001 => $checkout->variationId, 1002 => $pricing->variationId], $data['bucketing']);
+        $this->assertSame(['purchase' => true], $data['goals']);
+    }
+
+    /** Per-call writes (`'deferStoreWrites' => false`): runExperiences writes once for all its decisions. */
     public function testRunExperiencesWritesOnceForAllExperiences(): void
     {
         $store = $this->counting();
-        $context = $this->sdk(Scenario::specConfig(), $store)->createContext(self::visitorInAllExperiences('io'), Scenario::VIP);
+        $context = $this->sdk(Scenario::specConfig(), $store, null, ['deferStoreWrites' => false])
+            ->createContext(self::visitorInAllExperiences('io'), Scenario::VIP);
         $this->assertSame([1, 1], $store->counts(), 'report segments at createContext: one read, one write (§1.4.1)');
 
         $variations = $context->runExperiences(Scenario::attributes());
@@ -56,6 +83,20 @@ final class IoBudgetTest extends PersistenceTestCase
         $this->assertSame([1, 2], $store->counts(), 'three decisions, one write');
         $written = end($store->setValues)['bucketing'];
         $this->assertSame([1001, 1002, 1005], array_keys($written));
+    }
+
+    public function testReportSegmentsAndRunExperiencesShareTheOneDeferredWrite(): void
+    {
+        $store = $this->counting();
+        $context = $this->sdk(Scenario::specConfig(), $store)->createContext(self::visitorInAllExperiences('io'), Scenario::VIP);
+        $this->assertSame([1, 0], $store->counts(), 'report segments at createContext: read, merged in memory');
+        $this->assertCount(3, $context->runExperiences(Scenario::attributes()));
+        $this->assertSame([1, 0], $store->counts());
+
+        unset($context);
+        $this->assertSame([1, 1], $store->counts(), 'segments and three decisions, one write');
+        $this->assertSame([1001, 1002, 1005], array_keys($store->setValues[0]['bucketing']));
+        $this->assertSame(Scenario::VIP, $store->setValues[0]['segments']);
     }
 
     public function testNewVisitorWithRunFeaturesCostsOneGetOneSet(): void
@@ -83,6 +124,8 @@ final class IoBudgetTest extends PersistenceTestCase
         $context->runFeatures(Scenario::attributes());
         $context->getVisitorData();
         $this->assertSame([1, 0], $store->counts(), 'a returning visitor whose decisions are stored causes zero writes');
+        unset($context);
+        $this->assertSame([1, 0], $store->counts(), 'nor when the Context ends: nothing changed');
     }
 
     public function testReturningVisitorAfterConfigChange(): void
@@ -94,6 +137,7 @@ final class IoBudgetTest extends PersistenceTestCase
         $context = $this->sdk(Scenario::reweightedConfig(), $store)->createContext($visitor);
         $context->runExperiences(Scenario::attributes());
         $context->runExperience('checkout-redesign', Scenario::attributes());
+        unset($context);
         $this->assertSame([1, 0], $store->counts(), 're-weighted, stored variations still present: no write');
 
         $removed = Scenario::withVariations(Scenario::specConfig(), 'checkout-redesign', static fn (array $vs): array => [
@@ -105,10 +149,11 @@ final class IoBudgetTest extends PersistenceTestCase
         $store = $this->counting();
         $context = $this->sdk($removed, $store)->createContext($visitor);
         $this->assertCount(2, $context->runExperiences(Scenario::attributes()));
+        $context->runExperience('checkout-redesign', Scenario::attributes());
+        $this->assertSame([1, 0], $store->counts(), 'written when the Context ends');
+        unset($context);
         $this->assertSame([1, 1], $store->counts(), 'two stored variations removed: two fresh decisions, one write');
         $this->assertSame([1001 => '10019', 1002 => '10029'], $store->setValues[0]['bucketing']);
-        $context->runExperience('checkout-redesign', Scenario::attributes());
-        $this->assertSame([1, 1], $store->counts());
     }
 
     public function testLegacyLookupIsOffByDefaultSoANewVisitorCostsExactlyOneGet(): void

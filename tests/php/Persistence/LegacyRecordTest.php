@@ -5,8 +5,6 @@ namespace ConvertSdk\Tests\Persistence;
 use ConvertSdk\DTO\ConversionAttributes;
 use Psr\SimpleCache\CacheInterface;
 
-require_once __DIR__ . '/lib/PersistenceTestCase.php';
-
 /**
  * Migration from the official PHP SDK (issue 3, spec §6.2/§6.3/§14 rows 1–2): with
  * `legacyStoreKeys => true`, a visitor with nothing under the new key is read from the official
@@ -46,7 +44,9 @@ final class LegacyRecordTest extends PersistenceTestCase
 
         $banner = $context->runExperience('vip-banner', Scenario::attributes());
         $this->assertNotNull($banner, 'custom segment 4001 lifted from the nested segments.segments member');
-        $this->assertSame([Scenario::storeKey('legacy-gus')], $store->sets);
+        $this->assertSame([], $store->sets, 'kept in memory while the Context lives');
+        unset($context);
+        $this->assertSame([Scenario::storeKey('legacy-gus')], $store->sets, 'one write, to the new key, when the Context ends');
         $this->assertSame([
             'bucketing' => [1001 => '10012', 1002 => '10021', 1005 => $banner->variationId],
             'locations' => ['checkout-page'],
@@ -59,6 +59,7 @@ final class LegacyRecordTest extends PersistenceTestCase
         $next = $this->sdk(Scenario::specConfig(), $store)->createContext('legacy-gus');
         $this->assertSame('10012', $next->runExperience('checkout-redesign', Scenario::attributes())?->variationId);
         $this->assertSame($banner->variationId, $next->runExperience('vip-banner', Scenario::attributes())?->variationId);
+        unset($next);
         $this->assertSame([[Scenario::storeKey('legacy-gus')], []], [$store->gets, $store->sets], 'migrated: no legacy read, no write');
     }
 

@@ -2,7 +2,7 @@
 
 namespace ConvertSdk\Tests\Persistence;
 
-require_once __DIR__ . '/lib/PersistenceTestCase.php';
+use ConvertSdk\Tests\Support\RecordingLogger;
 
 /**
  * Redis stopped in the middle of a test (issue 3, spec §6.7): no exception reaches PHP code,

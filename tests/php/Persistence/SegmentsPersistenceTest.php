@@ -2,8 +2,6 @@
 
 namespace ConvertSdk\Tests\Persistence;
 
-require_once __DIR__ . '/lib/PersistenceTestCase.php';
-
 /**
  * Segments live in the stored data (spec §10, §1.4 segment methods, §1.4.1): report segments given
  * at createContext, setDefaultSegments, runCustomSegments / setCustomSegments, read back with
@@ -22,8 +20,10 @@ final class SegmentsPersistenceTest extends PersistenceTestCase
         $context = $this->sdk(Scenario::specConfig(), $store)->createContext('sam', [
             'country' => 'DE', 'browser' => 'CH', 'devices' => ['DESK'], 'plan' => 'premium',
         ]);
-        $this->assertSame([1, 1], $store->counts(), 'written at construction');
+        $this->assertSame([1, 0], $store->counts(), 'read at construction to merge the report segments');
         $this->assertSame(['plan' => 'premium'], $context->getAttributes());
+        unset($context);
+        $this->assertSame([1, 1], $store->counts(), 'written once when the Context ends');
 
         $this->assertSame(
             ['bucketing' => [], 'locations' => [], 'segments' => ['country' => 'DE', 'browser' => 'CH', 'devices' => ['DESK']], 'goals' => []],
@@ -38,9 +38,19 @@ final class SegmentsPersistenceTest extends PersistenceTestCase
         $store = new CountingStore($this->redisCache());
         $context = $this->sdk(Scenario::specConfig(), $store)->createContext('tom');
         $context->setDefaultSegments(['country' => 'US', 'devices' => ['IPH'], 'visitor_type' => 'returning', 'plan' => 'dropped']);
-        $this->assertSame([1, 1], $store->counts());
         $context->setDefaultSegments(['plan' => 'only non-report keys']);
-        $this->assertSame([1, 1], $store->counts(), 'nothing to store');
+        unset($context);
+        $this->assertSame([1, 1], $store->counts(), 'one write when the Context ends');
+        $this->assertSame(
+            ['country' => 'US', 'devices' => ['IPH', 'DESK'], 'visitor_type' => 'returning'],
+            $store->setValues[0]['segments'],
+        );
+
+        $store = new CountingStore($this->redisCache());
+        $context = $this->sdk(Scenario::specConfig(), $store)->createContext('tom');
+        $context->setDefaultSegments(['plan' => 'only non-report keys']);
+        unset($context);
+        $this->assertSame([1, 0], $store->counts(), 'nothing to store');
 
         $this->assertSame(
             ['country' => 'US', 'devices' => ['IPH', 'DESK'], 'visitor_type' => 'returning'],
@@ -75,13 +85,15 @@ final class SegmentsPersistenceTest extends PersistenceTestCase
 
         $context = $this->sdk(Scenario::specConfig(), $this->redisCache())->createContext($visitor, ['country' => 'DE']);
         $this->assertSame(['4001'], $context->{$method}(['vip'], ['ruleData' => ['vip' => true]]));
+        unset($context);
 
         $store = new CountingStore($this->redisCache());
         $later = $this->sdk(Scenario::specConfig(), $store)->createContext($visitor);
         $this->assertSame(['country' => 'DE', 'custom_segments' => ['4001']], $later->getVisitorData()['segments']);
         $this->assertNull($later->{$method}(['vip'], ['ruleData' => ['vip' => true]]), 'already present');
-        $this->assertSame([1, 0], $store->counts());
-        $this->assertSame($banner, $later->runExperience('vip-banner', Scenario::attributes())?->variationId, 'eligible through the stored segment');
+        unset($later);
+        $this->assertSame([1, 0], $store->counts(), 'nothing changed: no write');
+        $this->assertSame($banner, self::variationOf($this->nextRequest(), $visitor, 'vip-banner'), 'eligible through the stored segment');
     }
 
     public function testStoredPropertiesAreRuleDataForCustomSegments(): void

@@ -2,7 +2,7 @@
 
 namespace ConvertSdk\Tests\Persistence;
 
-require_once __DIR__ . '/lib/PersistenceTestCase.php';
+use ConvertSdk\Tests\Support\RecordingLogger;
 
 /**
  * Decisions persist across SDK instances (= across requests) with real stores (spec §6.1–§6.4, issue 3):
@@ -50,6 +50,7 @@ final class StoreBackendsTest extends PersistenceTestCase
         $this->assertNotNull($checkout);
         $this->assertNotNull($banner);
         $this->assertNull($context->trackConversion('purchase'));
+        unset($context); // the request's changes reach the store when the Context ends (deferStoreWrites)
 
         $stored = $store->get(Scenario::storeKey($visitor));
         $this->assertSame([
@@ -68,6 +69,7 @@ final class StoreBackendsTest extends PersistenceTestCase
         $store = $this->store($factory);
         $context = $this->sdk(Scenario::specConfig(), $store)->createContext('bob');
         $this->assertNull($context->trackConversion('purchase'));
+        unset($context); // end of the first request's Context: its changes are written
 
         $events = [];
         $next = $this->sdk(Scenario::specConfig(), $this->store($factory));

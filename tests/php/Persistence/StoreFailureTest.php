@@ -2,9 +2,9 @@
 
 namespace ConvertSdk\Tests\Persistence;
 
+use ConvertSdk\Tests\Support\ArrayDataStore;
 use ConvertSdk\Tests\Support\PhpFpmPool;
-
-require_once __DIR__ . '/lib/PersistenceTestCase.php';
+use ConvertSdk\Tests\Support\RecordingLogger;
 
 /**
  * Store failures (spec §6.7, §14 row 36): any \Throwable from get/set is caught and logged, the
@@ -99,17 +99,22 @@ final class StoreFailureTest extends PersistenceTestCase
 
     public function endings(): array
     {
+        // [mode of scripts/store-exit.php, exit code, control returns to the script (the set runs at shutdown)]
         return [
-            'exit() in get' => ['get-exit', 42],
-            'exit() in get at createContext' => ['construct-exit', 42],
-            'exit() in set' => ['set-exit', 42],
-            'fatal error in get' => ['get-fatal', 255],
-            'fatal error in set' => ['set-fatal', 255],
+            'exit() in get' => ['get-exit', 42, false],
+            'exit() in get at createContext' => ['construct-exit', 42, false],
+            'exit() in set (deferStoreWrites off)' => ['set-exit', 42, false],
+            'exit() in set when the Context is destroyed' => ['set-exit-destruct', 42, false],
+            'exit() in set at request shutdown' => ['set-exit-shutdown', 42, true],
+            'fatal error in get' => ['get-fatal', 255, false],
+            'fatal error in set (deferStoreWrites off)' => ['set-fatal', 255, false],
+            'fatal error in set when the Context is destroyed' => ['set-fatal-destruct', 255, false],
+            'fatal error in set at request shutdown' => ['set-fatal-shutdown', 255, true],
         ];
     }
 
     /** @dataProvider endings */
-    public function testScriptEndingInsideTheStoreUnwindsNormally(string $mode, int $exitCode): void
+    public function testScriptEndingInsideTheStoreUnwindsNormally(string $mode, int $exitCode, bool $returns): void
     {
         $cmd = [PHP_BINARY, '-n', '-d', 'extension=' . PhpFpmPool::extensionPath(), '-d', 'memory_limit=64M',
             '-d', 'display_errors=1', __DIR__ . '/scripts/store-exit.php', $mode];
@@ -128,7 +133,11 @@ final class StoreFailureTest extends PersistenceTestCase
         $this->assertFalse($status['signaled'], "killed by signal {$status['termsig']} (139 = segfault): $stdout $stderr");
         $this->assertSame($exitCode, $status['exitcode'], "$stdout $stderr");
         $this->assertStringContainsString("before\n", $stdout);
-        $this->assertStringNotContainsString("after\n", $stdout, 'control never returns to the script');
+        if ($returns) {
+            $this->assertStringContainsString("before\nafter\nshutdown\n", $stdout, 'the set runs after the script and the earlier shutdown function');
+        } else {
+            $this->assertStringNotContainsString("after\n", $stdout, 'control never returns to the script');
+        }
         $this->assertStringContainsString("shutdown\n", $stdout, 'shutdown functions still run');
         $fatal = str_contains($stdout . $stderr, 'Allowed memory size');
         $this->assertSame($exitCode === 255, $fatal, 'a fatal error is reported by PHP as usual, exit() is silent');

@@ -2,7 +2,8 @@
 
 namespace ConvertSdk\Tests\Persistence;
 
-require_once __DIR__ . '/lib/PersistenceTestCase.php';
+use ConvertSdk\Tests\Support\ArrayDataStore;
+use ConvertSdk\Tests\Support\RecordingLogger;
 
 /**
  * Store keys every PSR-16 implementation accepts (spec §6.2, issue 3): e-mail addresses, `user:42`

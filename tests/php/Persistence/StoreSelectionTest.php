@@ -2,7 +2,8 @@
 
 namespace ConvertSdk\Tests\Persistence;
 
-require_once __DIR__ . '/lib/PersistenceTestCase.php';
+use ConvertSdk\Tests\Support\ArrayDataStore;
+use ConvertSdk\Tests\Support\RecordingLogger;
 
 /** Which store holds visitor data (spec §6.1, §6.8) and which of its methods are called. */
 final class StoreSelectionTest extends PersistenceTestCase

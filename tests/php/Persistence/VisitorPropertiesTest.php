@@ -2,8 +2,6 @@
 
 namespace ConvertSdk\Tests\Persistence;
 
-require_once __DIR__ . '/lib/PersistenceTestCase.php';
-
 /**
  * Visitor properties across requests (spec §1.4 merged properties, §1.4.2 updateVisitorProperties,
  * §4.2 step 4, §10.4): plain properties are not persisted, updateVisitorProperties and the
@@ -16,6 +14,8 @@ final class VisitorPropertiesTest extends PersistenceTestCase
         $store = new CountingStore($this->filesystemCache());
         $context = $this->sdk(Scenario::specConfig(), $store)->createContext('hank');
         $context->updateVisitorProperties('hank', ['plan' => 'premium', 'age' => 30]);
+        $this->assertSame([1, 0], $store->counts(), 'kept in memory while the Context lives');
+        unset($context);
         $this->assertSame([1, 1], $store->counts());
 
         $stored = $this->filesystemCache()->get(Scenario::storeKey('hank'));
@@ -44,6 +44,7 @@ final class VisitorPropertiesTest extends PersistenceTestCase
         $attrs = Scenario::attributes(null, ['updateVisitorProperties' => true]);
         $variation = $context->runExperience('checkout-redesign', $attrs);
         $this->assertNotNull($variation);
+        unset($context);
         $this->assertSame([1, 1], $store->counts());
         $this->assertSame([
             'bucketing' => [1001 => $variation->variationId],
@@ -63,6 +64,7 @@ final class VisitorPropertiesTest extends PersistenceTestCase
         $context->setAttribute('tier', 'gold');
         $stored = $context->runExperience('checkout-redesign', Scenario::attributes([]))?->variationId;
         $this->assertNotNull($stored, 'context properties target this request');
+        unset($context);
 
         $next = $this->sdk(Scenario::specConfig(), $this->filesystemCache());
         $this->assertSame(['browser' => 'FF'], $next->createContext($visitor)->getVisitorData()['segments'], 'only report segments were stored');

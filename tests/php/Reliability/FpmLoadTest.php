@@ -6,8 +6,6 @@ use ConvertSdk\Tests\Support\ConfigServer;
 use ConvertSdk\Tests\Support\PhpFpmPool;
 use ConvertSdk\Tests\Support\RedisServer;
 
-require_once __DIR__ . '/lib/ReliabilityTestCase.php';
-
 /**
  * Load and faults through php-fpm (2 workers, real FastCGI) with Redis on loopback (issue 8): sustained
  * load with no failed request and no crashed worker; Redis killed and restarted during load; the config
@@ -23,15 +21,13 @@ final class FpmLoadTest extends ReliabilityTestCase
 
     private static ?RedisServer $redis = null;
     private static ?HttpServer $sink = null;
-    private static string $classDir = '';
     private static ?FpmLoad $load = null;
 
     public static function setUpBeforeClass(): void
     {
-        self::$classDir = sys_get_temp_dir() . '/convert-sdk-fpmload-' . getmypid() . '-' . bin2hex(random_bytes(3));
-        self::$redis = RedisServer::launch(self::$classDir . '/redis');
-        self::$sink = HttpServer::launch(self::$classDir . '/sink');
-        self::$load = new FpmLoad(self::$classDir, self::$redis->port(), self::$sink->url());
+        self::$redis = RedisServer::launch(self::classDir() . '/redis');
+        self::$sink = HttpServer::launch(self::classDir() . '/sink');
+        self::$load = new FpmLoad(self::classDir(), self::$redis->port(), self::$sink->url());
     }
 
     public static function tearDownAfterClass(): void
@@ -39,7 +35,7 @@ final class FpmLoadTest extends ReliabilityTestCase
         self::$redis?->stop();
         self::$sink?->stop();
         self::$redis = self::$sink = self::$load = null;
-        self::removeTree(self::$classDir);
+        self::removeClassDir();
     }
 
     protected function setUp(): void
@@ -104,7 +100,7 @@ final class FpmLoadTest extends ReliabilityTestCase
     public function testConfigServerKilledDuringLoadInSdkKeyMode(): void
     {
         [$pool, $port] = self::$load->pool();
-        $server = ConfigServer::launch(self::$classDir . '/config-' . bin2hex(random_bytes(3)));
+        $server = ConfigServer::launch(self::classDir() . '/config-' . bin2hex(random_bytes(3)));
         $server->serve(Configs::split());
         $job = self::$load->job(['mode' => 'sdkKey', 'sdkKey' => '100123/100456', 'configEndpoint' => $server->url(),
             'refreshMs' => 1000, 'store' => 'none']);

@@ -8,8 +8,6 @@ use ConvertSdk\Exception\InvalidArgumentException as SdkInvalidArgumentException
 use ConvertSdk\Interfaces\CoreInterface;
 use ConvertSdk\Tests\Support\HttpSink;
 
-require_once __DIR__ . '/lib/ReliabilityTestCase.php';
-
 /**
  * Hostile PHP input (issue 8): visitor ids, attributes, configs and options that are empty, huge, deeply
  * nested, of the wrong type or not representable in JSON. Each gets a clear exception or the documented
@@ -21,19 +19,17 @@ require_once __DIR__ . '/lib/ReliabilityTestCase.php';
 final class HostileInputTest extends ReliabilityTestCase
 {
     private static ?HttpServer $sink = null;
-    private static string $sinkDir = '';
 
     public static function setUpBeforeClass(): void
     {
-        self::$sinkDir = sys_get_temp_dir() . '/convert-sdk-hostile-' . getmypid() . '-' . bin2hex(random_bytes(3));
-        self::$sink = HttpServer::launch(self::$sinkDir);
+        self::$sink = HttpServer::launch(self::classDir() . '/sink');
     }
 
     public static function tearDownAfterClass(): void
     {
         self::$sink?->stop();
         self::$sink = null;
-        self::removeTree(self::$sinkDir);
+        self::removeClassDir();
     }
 
     /** An SDK tracking to the suite's HttpSink, which outlives the shutdown releases of every instance. */
@@ -270,7 +266,7 @@ final class HostileInputTest extends ReliabilityTestCase
     public function testOptionsOfTheWrongTypeFallBackToDefaults(): void
     {
         $keys = ['sdkKeySecret', 'cache', 'dataStore', 'dataRefreshInterval', 'logger', 'network', 'api', 'events', 'rules',
-            'legacyStoreKeys', 'storeCircuitBreaker', 'network.tracking', 'network.cacheLevel', 'network.source', 'network.timeout',
+            'legacyStoreKeys', 'storeCircuitBreaker', 'deferStoreWrites', 'network.tracking', 'network.cacheLevel', 'network.source', 'network.timeout',
             'network.connectTimeout', 'api.endpoint', 'events.batch_size', 'rules.keys_case_sensitive', 'rules.comparisonProcessor',
             'logger.logLevel', 'logger.customLoggers', 'bucketing.excludeExperienceIdHash'];
         $expected = Configs::expectedSplit('opt');

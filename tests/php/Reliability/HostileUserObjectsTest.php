@@ -4,11 +4,10 @@ namespace ConvertSdk\Tests\Reliability;
 
 use ConvertSdk\ConvertSDK;
 use ConvertSdk\Enums\LogLevel;
-use ConvertSdk\Tests\Persistence\ArrayDataStore;
-use ConvertSdk\Tests\Persistence\RecordingLogger;
+use ConvertSdk\Tests\Support\ArrayDataStore;
 use ConvertSdk\Tests\Support\HttpSink;
-
-require_once __DIR__ . '/lib/ReliabilityTestCase.php';
+use ConvertSdk\Tests\Support\MemoryCache;
+use ConvertSdk\Tests\Support\RecordingLogger;
 
 /**
  * Hostile user objects (issue 8) not covered by the Persistence and Events suites: loggers, listeners and
@@ -20,19 +19,17 @@ require_once __DIR__ . '/lib/ReliabilityTestCase.php';
 final class HostileUserObjectsTest extends ReliabilityTestCase
 {
     private static ?HttpServer $server = null;
-    private static string $serverDir = '';
 
     public static function setUpBeforeClass(): void
     {
-        self::$serverDir = sys_get_temp_dir() . '/convert-sdk-hostile-objects-' . getmypid() . '-' . bin2hex(random_bytes(3));
-        self::$server = HttpServer::launch(self::$serverDir);
+        self::$server = HttpServer::launch(self::classDir() . '/server');
     }
 
     public static function tearDownAfterClass(): void
     {
         self::$server?->stop();
         self::$server = null;
-        self::removeTree(self::$serverDir);
+        self::removeClassDir();
     }
 
     private static function runScenario(string $scenario): PhpProcess
@@ -111,7 +108,9 @@ final class HostileUserObjectsTest extends ReliabilityTestCase
     {
         return [
             'store get() decides another visitor' => ['store-get-reenter'],
-            'store set() decides another visitor' => ['store-set-reenter'],
+            'store set() decides another visitor (deferStoreWrites off)' => ['store-set-reenter'],
+            'store set() at Context destruction decides another visitor' => ['store-set-reenter-destruct'],
+            'store set() in createContext() of the same visitor decides another visitor' => ['store-set-reenter-recreate'],
             'logger decides another visitor' => ['logger-reenter'],
             'PSR-16 config cache get() runs create()' => ['cache-get-reenter'],
         ];
@@ -203,6 +202,7 @@ final class HostileUserObjectsTest extends ReliabilityTestCase
         $variation = $context->runExperience('split', ['locationProperties' => Configs::LOCATION]);
         $this->assertSame(Configs::expectedSplit('wrong-types'), $variation?->variationId);
         $this->assertIsArray($context->getVisitorData());
+        unset($context); // written when the Context ends (deferStoreWrites)
         $this->assertCount(1, $written);
         $record = reset($written);
         $this->assertSame(['bucketing', 'locations', 'segments', 'goals'], array_keys($record));
@@ -212,7 +212,7 @@ final class HostileUserObjectsTest extends ReliabilityTestCase
     /** @dataProvider unrepresentable */
     public function testConfigCacheGetReturningUnrepresentableValuesIsAMiss(\Closure $value): void
     {
-        $cache = new HookCache();
+        $cache = new MemoryCache();
         $cache->onGet = static fn () => $value();
         self::$server->reset();
         $sdk = ConvertSDK::create(['sdkKey' => 'a' . bin2hex(random_bytes(4)), 'cache' => $cache,
@@ -262,7 +262,7 @@ final class HostileUserObjectsTest extends ReliabilityTestCase
     /** @dataProvider errors */
     public function testConfigCacheThrowingAnErrorIsLoggedAndTheConfigIsFetched(\Closure $throw): void
     {
-        $cache = new HookCache();
+        $cache = new MemoryCache();
         $cache->onGet = $throw;
         $logger = new RecordingLogger();
         self::$server->reset();

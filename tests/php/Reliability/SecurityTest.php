@@ -5,11 +5,9 @@ namespace ConvertSdk\Tests\Reliability;
 use ConvertSdk\ConvertSDK;
 use ConvertSdk\Exception\ConfigFetchException;
 use ConvertSdk\Interfaces\CoreInterface;
-use ConvertSdk\Tests\Persistence\ArrayDataStore;
-use ConvertSdk\Tests\Persistence\RecordingLogger;
+use ConvertSdk\Tests\Support\ArrayDataStore;
 use ConvertSdk\Tests\Support\HttpSink;
-
-require_once __DIR__ . '/lib/ReliabilityTestCase.php';
+use ConvertSdk\Tests\Support\RecordingLogger;
 
 /**
  * Security (issue 8) beyond the RemoteConfig and Events suites: the secret in debug_zval_dump(),
@@ -24,13 +22,11 @@ final class SecurityTest extends ReliabilityTestCase
 
     private static ?HttpServer $server = null;
     private static ?HttpServer $other = null;
-    private static string $dir = '';
 
     public static function setUpBeforeClass(): void
     {
-        self::$dir = sys_get_temp_dir() . '/convert-sdk-security-' . getmypid() . '-' . bin2hex(random_bytes(3));
-        self::$server = HttpServer::launch(self::$dir . '/a');
-        self::$other = HttpServer::launch(self::$dir . '/b');
+        self::$server = HttpServer::launch(self::classDir() . '/a');
+        self::$other = HttpServer::launch(self::classDir() . '/b');
     }
 
     public static function tearDownAfterClass(): void
@@ -38,7 +34,7 @@ final class SecurityTest extends ReliabilityTestCase
         self::$server?->stop();
         self::$other?->stop();
         self::$server = self::$other = null;
-        self::removeTree(self::$dir);
+        self::removeClassDir();
     }
 
     protected function setUp(): void
@@ -130,7 +126,7 @@ final class SecurityTest extends ReliabilityTestCase
     public function testSecretIsNotInTrackingFailureLogsOrEvents(): void
     {
         $logger = new RecordingLogger();
-        $sdk = ConvertSDK::create(Configs::options(Configs::split(), 'http://127.0.0.1:' . \ConvertSdk\Tests\Support\RedisServer::freePort(),
+        $sdk = ConvertSDK::create(Configs::options(Configs::split(), 'http://127.0.0.1:' . \ConvertSdk\Tests\Support\LocalServer::freePort(),
             ['sdkKeySecret' => self::SECRET, 'logger' => $logger->option()]));
         $released = [];
         $sdk->on('api.queue.released', static function ($args, $err) use (&$released): void {
@@ -171,7 +167,7 @@ final class SecurityTest extends ReliabilityTestCase
     public function testSelfSignedCertificateIsRefusedBeforeAnyRequestIsSent(): void
     {
         $dir = $this->tempDir('tls');
-        $port = \ConvertSdk\Tests\Support\RedisServer::freePort();
+        $port = \ConvertSdk\Tests\Support\LocalServer::freePort();
         $cmd = [PHP_BINARY, '-n', self::SCRIPTS . '/tls-server.php', (string) $port, $dir];
         $null = ['file', '/dev/null', 'w'];
         $server = proc_open($cmd, [0 => ['file', '/dev/null', 'r'], 1 => $null, 2 => ['file', "$dir/err", 'w']], $pipes);

@@ -2,12 +2,11 @@
 
 use ConvertSdk\ConvertSDK;
 use ConvertSdk\Interfaces\CoreInterface;
-use ConvertSdk\Tests\RemoteConfig\RecordingCache;
-use ConvertSdk\Tests\RemoteConfig\RecordingLogger;
+use ConvertSdk\Tests\RemoteConfig\ConfigServerTestCase;
 use ConvertSdk\Tests\RemoteConfig\RemoteConfigs;
 use ConvertSdk\Tests\Support\ConfigServer;
-use ConvertSdk\Tests\Support\HttpSink;
-use PHPUnit\Framework\TestCase;
+use ConvertSdk\Tests\Support\MemoryCache;
+use ConvertSdk\Tests\Support\RecordingLogger;
 
 /**
  * The config cache levels inside one PHP process (spec §3.2, issue 4): the process-wide parsed config
@@ -15,56 +14,17 @@ use PHPUnit\Framework\TestCase;
  * option (key, TTL, consulted before HTTP), stale-if-error and `config.updated`. Every test uses its
  * own endpoint path so that process-wide entries of other tests never answer.
  */
-final class ConfigCacheTest extends TestCase
+final class ConfigCacheTest extends ConfigServerTestCase
 {
-    private const SDK_KEY = '100123/100456';
     /** Interval of the refresh tests: TTL = max(1, trunc(1000 / 1000)) = 1 s. */
     private const INTERVAL_MS = 1000;
     /** PSR-16 keys of configs (§3.2); the cache also holds visitor data under other keys. */
     private const CONFIG_KEY_PREFIX = 'convert_sdk.config.';
 
-    private static ConfigServer $server;
-
-    private string $endpoint;
-    private string $prefix;
-
-    public static function setUpBeforeClass(): void
+    /** create() with dataRefreshInterval INTERVAL_MS; $extra is merged recursively on top. */
+    protected function create(array $extra = []): CoreInterface
     {
-        require_once __DIR__ . '/Support/autoload.php';
-        self::$server = ConfigServer::launch(sys_get_temp_dir() . '/convert-sdk-cache-' . getmypid());
-    }
-
-    public static function tearDownAfterClass(): void
-    {
-        self::$server->destroy();
-    }
-
-    protected function setUp(): void
-    {
-        self::$server->setMode('ok');
-        self::$server->serve(RemoteConfigs::withVariation('v1'));
-        $this->prefix = '/t' . bin2hex(random_bytes(6));
-        $this->endpoint = self::$server->url() . $this->prefix . '/api/v1';
-    }
-
-    private function create(array $extra = []): CoreInterface
-    {
-        return ConvertSDK::create(array_replace_recursive([
-            'sdkKey' => self::SDK_KEY,
-            'dataRefreshInterval' => self::INTERVAL_MS,
-            'network' => ['tracking' => false],
-            'api' => ['endpoint' => ['config' => $this->endpoint, 'track' => HttpSink::url() . '/track-sink']],
-        ], $extra));
-    }
-
-    private function fetches(): int
-    {
-        return self::$server->fetchCount($this->prefix);
-    }
-
-    private static function decide(CoreInterface $sdk): ?string
-    {
-        return $sdk->createContext('visitor-1')?->runExperience(RemoteConfigs::EXPERIENCE_KEY, RemoteConfigs::ATTRIBUTES)?->variationKey;
+        return parent::create(array_replace_recursive(['dataRefreshInterval' => self::INTERVAL_MS], $extra));
     }
 
     /** Calls to `config.updated` listeners of $sdk, as [args, err] (the event is deferred). */
@@ -227,7 +187,7 @@ final class ConfigCacheTest extends TestCase
     /** @dataProvider ttlCases */
     public function testFetchedConfigIsStoredInThePsr16CacheWithKeyAndTtl(?int $intervalMs, int $ttl): void
     {
-        $cache = new RecordingCache();
+        $cache = new MemoryCache();
         $options = ['cache' => $cache];
         if ($intervalMs !== null) {
             $options['dataRefreshInterval'] = $intervalMs;
@@ -249,7 +209,7 @@ final class ConfigCacheTest extends TestCase
 
     public function testPlainSdkKeyIsUsedVerbatimInThePsr16Key(): void
     {
-        $cache = new RecordingCache();
+        $cache = new MemoryCache();
         $this->create(['sdkKey' => 'abc_1.2', 'cache' => $cache]);
 
         $this->assertSame([['convert_sdk.config.abc_1.2', 1]], $cache->callsTo('set', self::CONFIG_KEY_PREFIX));
@@ -259,7 +219,7 @@ final class ConfigCacheTest extends TestCase
     public function testWarmPsr16CacheMeansNoFetch(): void
     {
         $key = self::psr16Key(self::SDK_KEY);
-        $cache = new RecordingCache([$key => RemoteConfigs::withVariation('from-cache')]);
+        $cache = new MemoryCache([$key => RemoteConfigs::withVariation('from-cache')]);
         $sdk = $this->create(['cache' => $cache]);
 
         $this->assertTrue($sdk->isReady());
@@ -271,7 +231,7 @@ final class ConfigCacheTest extends TestCase
     public function testRefreshConsultsThePsr16CacheBeforeHttp(): void
     {
         $key = self::psr16Key(self::SDK_KEY);
-        $cache = new RecordingCache();
+        $cache = new MemoryCache();
         $this->create(['cache' => $cache]);
         $this->assertSame(1, $this->fetches());
 
@@ -299,7 +259,7 @@ final class ConfigCacheTest extends TestCase
     public function testUnusableCachedValueIsAMiss(mixed $cached, bool $deleted): void
     {
         $key = self::psr16Key(self::SDK_KEY);
-        $cache = new RecordingCache([$key => $cached]);
+        $cache = new MemoryCache([$key => $cached]);
         $sdk = $this->create(['cache' => $cache]);
 
         $this->assertTrue($sdk->isReady());

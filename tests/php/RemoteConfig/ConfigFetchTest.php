@@ -4,12 +4,11 @@ use ConvertSdk\ConvertSDK;
 use ConvertSdk\Exception\ConfigFetchException;
 use ConvertSdk\Exception\ConfigValidationException;
 use ConvertSdk\Interfaces\CoreInterface;
-use ConvertSdk\Tests\RemoteConfig\RecordingCache;
-use ConvertSdk\Tests\RemoteConfig\RecordingLogger;
+use ConvertSdk\Tests\RemoteConfig\ConfigServerTestCase;
 use ConvertSdk\Tests\RemoteConfig\RemoteConfigs;
-use ConvertSdk\Tests\Support\ConfigServer;
 use ConvertSdk\Tests\Support\HttpSink;
-use PHPUnit\Framework\TestCase;
+use ConvertSdk\Tests\Support\MemoryCache;
+use ConvertSdk\Tests\Support\RecordingLogger;
 
 /**
  * sdkKey mode against a real HTTP server on 127.0.0.1 (spec §3.1, §3.3, §1.2.1, §1.2.2): the request
@@ -17,50 +16,9 @@ use PHPUnit\Framework\TestCase;
  * never leaking. Every test uses its own endpoint path, so the process-wide config cache of one test
  * never answers for another.
  */
-final class ConfigFetchTest extends TestCase
+final class ConfigFetchTest extends ConfigServerTestCase
 {
-    private const SDK_KEY = '100123/100456';
     private const SECRET = 'sk-TOPSECRET-7f3a9c';
-
-    private static ConfigServer $server;
-
-    /** Config endpoint of the current test: the server plus a path unique to the test. */
-    private string $endpoint;
-    private string $prefix;
-
-    public static function setUpBeforeClass(): void
-    {
-        require_once __DIR__ . '/Support/autoload.php';
-        self::$server = ConfigServer::launch(sys_get_temp_dir() . '/convert-sdk-fetch-' . getmypid());
-    }
-
-    public static function tearDownAfterClass(): void
-    {
-        self::$server->destroy();
-    }
-
-    protected function setUp(): void
-    {
-        self::$server->setMode('ok');
-        self::$server->serve(RemoteConfigs::withVariation('v1'));
-        $this->prefix = '/t' . bin2hex(random_bytes(6));
-        $this->endpoint = self::$server->url() . $this->prefix . '/api/v1';
-    }
-
-    protected function tearDown(): void
-    {
-        self::$server->setMode('ok'); // ends any hanging request
-    }
-
-    /** create() in sdkKey mode against this test's endpoint; $extra is merged recursively on top. */
-    private function create(array $extra = []): CoreInterface
-    {
-        return ConvertSDK::create(array_replace_recursive([
-            'sdkKey' => self::SDK_KEY,
-            'network' => ['tracking' => false],
-            'api' => ['endpoint' => ['config' => $this->endpoint, 'track' => HttpSink::url() . '/track-sink']],
-        ], $extra));
-    }
 
     /** The one `ready` error of $sdk (listeners registered after create() get the deferred event). */
     private static function readyError(CoreInterface $sdk): ?\Throwable
@@ -72,11 +30,6 @@ final class ConfigFetchTest extends TestCase
         self::assertCount(1, $calls, 'ready fires exactly once');
         self::assertSame([], $calls[0][0], 'ready args');
         return $calls[0][1];
-    }
-
-    private static function decide(CoreInterface $sdk): ?string
-    {
-        return $sdk->createContext('visitor-1')?->runExperience(RemoteConfigs::EXPERIENCE_KEY, RemoteConfigs::ATTRIBUTES)?->variationKey;
     }
 
     private function assertNotReady(CoreInterface $sdk): void
@@ -242,7 +195,7 @@ final class ConfigFetchTest extends TestCase
      */
     public function testCacheExceptionIsLoggedAndTheConfigIsFetched(): void
     {
-        $cache = new RecordingCache([], new \RuntimeException('cache backend down'));
+        $cache = new MemoryCache([], new \RuntimeException('cache backend down'));
         $logger = new RecordingLogger();
         $sdk = $this->create(['cache' => $cache, 'logger' => $logger->option()]);
 

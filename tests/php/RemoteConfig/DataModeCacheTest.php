@@ -17,11 +17,6 @@ final class DataModeCacheTest extends TestCase
     private const EXPERIENCES = 200;
     private const SAMPLES = 9;
 
-    public static function setUpBeforeClass(): void
-    {
-        require_once __DIR__ . '/Support/autoload.php';
-    }
-
     private static function create(array $config): CoreInterface
     {
         return ConvertSDK::create(['data' => $config, 'network' => ['tracking' => false]]);

@@ -1,12 +1,11 @@
 <?php
 
 use ConvertSdk\Exception\ConfigFetchException;
+use ConvertSdk\Tests\RemoteConfig\ConfigServerTestCase;
 use ConvertSdk\Tests\RemoteConfig\RemoteConfigs;
-use ConvertSdk\Tests\Support\ConfigServer;
 use ConvertSdk\Tests\Support\HttpSink;
 use ConvertSdk\Tests\Support\PhpFpmPool;
 use ConvertSdk\Tests\Support\RedisServer;
-use PHPUnit\Framework\TestCase;
 use Symfony\Component\Cache\Adapter\RedisAdapter;
 use Symfony\Component\Cache\Psr16Cache;
 
@@ -16,44 +15,27 @@ use Symfony\Component\Cache\Psr16Cache;
  * Redis. Fetches are counted by the server; every response says which worker answered, whether the SDK
  * was ready, which variation it decided and how often `config.updated` fired.
  */
-final class FpmConfigCacheTest extends TestCase
+final class FpmConfigCacheTest extends ConfigServerTestCase
 {
     private const SCRIPT = __DIR__ . '/www/sdk.php';
     private const WORKERS = 2;
     /** dataRefreshInterval of the refresh tests: TTL 2 s (room for a phase of requests on a busy machine). */
     private const SHORT_INTERVAL_MS = 2000;
 
-    private static ConfigServer $server;
-
     private string $dir;
-    private string $prefix;
     /** @var list<PhpFpmPool> */
     private array $pools = [];
     private ?RedisServer $redis = null;
 
-    public static function setUpBeforeClass(): void
-    {
-        require_once __DIR__ . '/Support/autoload.php';
-        self::$server = ConfigServer::launch(sys_get_temp_dir() . '/convert-sdk-fpm-config-' . getmypid());
-    }
-
-    public static function tearDownAfterClass(): void
-    {
-        self::$server->destroy();
-    }
-
     protected function setUp(): void
     {
-        self::$server->start();
-        self::$server->setMode('ok');
-        self::$server->serve(RemoteConfigs::withVariation('v1'));
-        $this->prefix = '/t' . bin2hex(random_bytes(6));
+        parent::setUp();
         $this->dir = sys_get_temp_dir() . '/convert-sdk-fpm-' . getmypid() . '-' . substr($this->prefix, 2);
     }
 
     protected function tearDown(): void
     {
-        self::$server->setMode('ok'); // ends hanging requests
+        parent::tearDown(); // ends hanging requests
         foreach ($this->pools as $pool) {
             $pool->stop();
         }
@@ -70,16 +52,6 @@ final class FpmConfigCacheTest extends TestCase
         return $pool;
     }
 
-    private function endpoint(): string
-    {
-        return self::$server->url() . $this->prefix . '/api/v1';
-    }
-
-    private function fetches(): int
-    {
-        return self::$server->fetchCount($this->prefix);
-    }
-
     /**
      * $count sequential requests (php-fpm hands them to its workers in turn); each decoded response
      * gets `seconds`, the wall time of the whole FastCGI request.
@@ -87,8 +59,8 @@ final class FpmConfigCacheTest extends TestCase
     private function requests(PhpFpmPool $pool, int $count, int $intervalMs, array $params = []): array
     {
         $params += [
-            'RC_ENDPOINT' => $this->endpoint(),
-            'RC_SDK_KEY' => '100123/100456',
+            'RC_ENDPOINT' => $this->endpoint,
+            'RC_SDK_KEY' => self::SDK_KEY,
             'RC_INTERVAL' => (string) $intervalMs,
             'RC_TRACK' => HttpSink::url() . '/track-sink',
         ];
@@ -258,8 +230,8 @@ final class FpmConfigCacheTest extends TestCase
         $this->assertCount(1, $response['readyErrors']);
         $error = $response['readyErrors'][0];
         $this->assertSame(ConfigFetchException::class, $error['class']);
-        $this->assertSame($this->endpoint(), $error['url']);
+        $this->assertSame($this->endpoint, $error['url']);
         $this->assertSame(0, $error['statusCode']);
-        $this->assertStringStartsWith("Failed to fetch config from {$this->endpoint()}/config/100123/100456: HTTP error - ", $error['message']);
+        $this->assertStringStartsWith("Failed to fetch config from {$this->endpoint}/config/100123/100456: HTTP error - ", $error['message']);
     }
 }

@@ -8,35 +8,25 @@ namespace ConvertSdk\Tests\Support;
  * every request (path, query, headers) and can be switched to answer an HTTP error status, hang, stall
  * mid-body or send invalid JSON. Stopped by pid; `start()` after `stop()` listens on the same port again.
  */
-final class ConfigServer
+final class ConfigServer extends LocalServer
 {
     private const SCRIPT = __DIR__ . '/../RemoteConfig/config-server.php';
 
-    /** @var resource|null */
-    private $process = null;
-
-    private function __construct(private readonly string $dir, private readonly int $port)
+    private function __construct(private readonly string $dir, int $port)
     {
+        parent::__construct($port);
     }
 
     /** Starts a server on a free port, keeping its state in $dir (created if needed). */
     public static function launch(string $dir): self
     {
-        if (!is_dir($dir) && !mkdir($dir, 0700, true)) {
-            throw new \RuntimeException("cannot create $dir");
-        }
+        self::makeDir($dir);
         $server = new self($dir, self::freePort());
         $server->setMode('ok');
         $server->serve([]);
         $server->start();
         register_shutdown_function([$server, 'stop']); // also after a fatal error
         return $server;
-    }
-
-    /** Base URL, e.g. `http://127.0.0.1:40123` (no trailing slash). */
-    public function url(): string
-    {
-        return 'http://127.0.0.1:' . $this->port;
     }
 
     /** Serves $config (an array, JSON-encoded; or a raw body string) from now on. */
@@ -76,39 +66,13 @@ final class ConfigServer
     /** Starts (or restarts) the server and waits until it accepts connections. */
     public function start(): void
     {
-        if ($this->process !== null) {
-            return;
-        }
-        $cmd = [PHP_BINARY, '-n', self::SCRIPT, (string) $this->port, $this->dir];
-        $null = ['file', '/dev/null', 'w'];
-        $log = ['file', $this->dir . '/server.err', 'a'];
-        $process = proc_open($cmd, [0 => ['file', '/dev/null', 'r'], 1 => $null, 2 => $log], $pipes);
-        if (!is_resource($process)) {
-            throw new \RuntimeException('cannot start the config server');
-        }
-        $this->process = $process;
-        for ($i = 0; $i < 200; $i++) {
-            $conn = @fsockopen('127.0.0.1', $this->port, $errno, $errstr, 0.1);
-            if ($conn !== false) {
-                fclose($conn);
-                return;
-            }
-            usleep(10000);
-        }
-        $this->stop();
-        throw new \RuntimeException("config server on port {$this->port} did not come up: "
-            . @file_get_contents($this->dir . '/server.err'));
-    }
-
-    /** Kills the server process by pid and waits for it. */
-    public function stop(): void
-    {
-        if ($this->process === null) {
-            return;
-        }
-        proc_terminate($this->process, 9); // SIGKILL
-        proc_close($this->process);
-        $this->process = null;
+        $this->startProcess(
+            [PHP_BINARY, '-n', self::SCRIPT, (string) $this->port, $this->dir],
+            'config server',
+            stderr: ['file', $this->dir . '/server.err', 'a'],
+            attempts: 200,
+            startupLog: fn (): string => (string) @file_get_contents($this->dir . '/server.err'),
+        );
     }
 
     /** Stops the server and deletes its state directory. */
@@ -119,20 +83,5 @@ final class ConfigServer
             unlink($file);
         }
         @rmdir($this->dir);
-    }
-
-    private static function writeAtomically(string $path, string $content): void
-    {
-        $tmp = $path . '.' . getmypid() . '.tmp';
-        file_put_contents($tmp, $content);
-        rename($tmp, $path);
-    }
-
-    private static function freePort(): int
-    {
-        $server = stream_socket_server('tcp://127.0.0.1:0');
-        $name = stream_socket_get_name($server, false);
-        fclose($server);
-        return (int) substr($name, strrpos($name, ':') + 1);
     }
 }

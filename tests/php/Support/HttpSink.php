@@ -23,11 +23,11 @@ final class HttpSink
     /** Starts the server, exports the endpoints and stops it after every other shutdown function. */
     public static function start(): void
     {
-        $port = self::freePort();
+        $port = LocalServer::freePort();
         $cmd = [PHP_BINARY, '-n', '-S', "127.0.0.1:$port", __DIR__ . '/sink-router.php'];
         $null = ['file', '/dev/null', 'w'];
         $process = proc_open($cmd, [0 => ['file', '/dev/null', 'r'], 1 => $null, 2 => $null], $pipes);
-        if (!is_resource($process) || !self::waitUntilListening($port)) {
+        if (!is_resource($process) || !LocalServer::waitForPort($port, 100, 20000)) {
             fwrite(STDERR, "warning: could not start the local HTTP sink; SDK requests go to 127.0.0.1:9\n");
         } else {
             self::$process = $process;
@@ -50,26 +50,5 @@ final class HttpSink
             proc_close(self::$process);
             self::$process = null;
         }
-    }
-
-    private static function freePort(): int
-    {
-        $server = stream_socket_server('tcp://127.0.0.1:0');
-        $name = stream_socket_get_name($server, false);
-        fclose($server);
-        return (int) substr($name, strrpos($name, ':') + 1);
-    }
-
-    private static function waitUntilListening(int $port): bool
-    {
-        for ($i = 0; $i < 100; $i++) {
-            $conn = @fsockopen('127.0.0.1', $port, $errno, $errstr, 0.1);
-            if ($conn !== false) {
-                fclose($conn);
-                return true;
-            }
-            usleep(20000);
-        }
-        return false;
     }
 }

@@ -26,7 +26,7 @@ final class PhpFpmPool
         if (!is_dir($dir) && !mkdir($dir, 0700, true)) {
             throw new \RuntimeException("cannot create $dir");
         }
-        $port = RedisServer::freePort();
+        $port = LocalServer::freePort();
         $conf = "$dir/php-fpm.conf";
         file_put_contents($conf, implode("\n", [
             '[global]',

@@ -2,6 +2,8 @@
 
 namespace ConvertSdk\Tests\Support;
 
+require_once __DIR__ . '/LocalServer.php'; // bench/fpm.php includes this file without the tests' autoloader
+
 /**
  * A throw-away `redis-server` for tests: 127.0.0.1 only, a free port, no persistence (`--save ''`,
  * no AOF), its own directory. Stopped by pid; `start()` after `stop()` restarts it on the same port.
@@ -20,7 +22,7 @@ final class RedisServer
         if (!is_dir($dir) && !mkdir($dir, 0700, true)) {
             throw new \RuntimeException("cannot create $dir");
         }
-        $server = new self($dir, self::freePort());
+        $server = new self($dir, LocalServer::freePort());
         $server->start();
         register_shutdown_function([$server, 'stop']); // never leave a daemon behind
         return $server;
@@ -119,12 +121,9 @@ final class RedisServer
         }
     }
 
-    /** A TCP port nobody listens on right now. */
+    /** A TCP port nobody listens on right now (see LocalServer::freePort(); used by bench/fpm.php). */
     public static function freePort(): int
     {
-        $server = stream_socket_server('tcp://127.0.0.1:0');
-        $name = stream_socket_get_name($server, false);
-        fclose($server);
-        return (int) substr($name, strrpos($name, ':') + 1);
+        return LocalServer::freePort();
     }
 }

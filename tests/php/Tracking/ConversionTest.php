@@ -8,8 +8,6 @@ use ConvertSdk\Enums\ConversionSettingKey;
 use ConvertSdk\Enums\GoalDataKey;
 use OpenAPI\Client\BucketingAttributes;
 
-require_once __DIR__ . '/Support/TrackingTestCase.php';
-
 /**
  * trackConversion (spec §7.6): every row of the force-multiple-transactions matrix with the exact
  * events posted to the capture server, goal data as GoalData objects, plain arrays and `[]`

@@ -4,8 +4,7 @@ namespace ConvertSdk\Tests\Tracking;
 
 use ConvertSdk\Interfaces\CoreInterface;
 use ConvertSdk\Tests\Support\CaptureServer;
-
-require_once __DIR__ . '/Support/TrackingTestCase.php';
+use ConvertSdk\Tests\Support\RecordingLogger;
 
 /**
  * Delivery outcomes (spec §7.5) against the capture server: retries after 100 ms and 300 ms for

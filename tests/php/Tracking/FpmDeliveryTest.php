@@ -5,8 +5,6 @@ namespace ConvertSdk\Tests\Tracking;
 use ConvertSdk\Tests\Support\PhpFpmPool;
 use ConvertSdk\Tests\Support\RedisServer;
 
-require_once __DIR__ . '/Support/TrackingTestCase.php';
-
 /**
  * Tracking through real php-fpm requests (FastCGI via cgi-fcgi, www/job.php): the response reaches
  * the client before the events are posted (shutdown release after fastcgi_finish_request, spec

@@ -8,8 +8,6 @@ use ConvertSdk\Interfaces\CoreInterface;
 use ConvertSdk\Tests\Support\Fixtures;
 use OpenAPI\Client\BucketingAttributes;
 
-require_once __DIR__ . '/Support/TrackingTestCase.php';
-
 /**
  * Replays the steps of golden-php-sdk-tracking-scenario.json through the PHP API against the capture
  * server and compares the one request sent on flush(), the stored visitor data and the system events

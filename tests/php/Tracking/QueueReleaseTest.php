@@ -4,11 +4,10 @@ namespace ConvertSdk\Tests\Tracking;
 
 use ConvertSdk\Cache\ArrayCache;
 use ConvertSdk\DTO\ConversionAttributes;
+use ConvertSdk\Tests\Support\ArrayDataStore;
 use ConvertSdk\Tests\Support\ConfigServer;
 use ConvertSdk\Tests\Support\Fixtures;
 use OpenAPI\Client\BucketingAttributes;
-
-require_once __DIR__ . '/Support/TrackingTestCase.php';
 
 /**
  * The queue and its release triggers (spec §7.1, §7.3, §7.4): batch size counted in distinct

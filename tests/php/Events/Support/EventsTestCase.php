@@ -5,9 +5,8 @@ namespace ConvertSdk\Tests\Events;
 use ConvertSdk\Context;
 use ConvertSdk\Interfaces\CoreInterface;
 use ConvertSdk\Tests\Support\Fixtures;
+use ConvertSdk\Tests\Support\RecordingLogger;
 use PHPUnit\Framework\TestCase;
-
-require_once __DIR__ . '/autoload.php';
 
 /** Shared helpers of the event, logging, QA-override and explanation tests (spec §9, §1.9, §12). */
 abstract class EventsTestCase extends TestCase

@@ -9,9 +9,9 @@
 
 use ConvertSdk\ConvertSDK;
 use ConvertSdk\Enums\LogLevel;
-use ConvertSdk\Tests\Events\RecordingLogger;
+use ConvertSdk\Tests\Support\RecordingLogger;
 
-require __DIR__ . '/../Support/autoload.php';
+require __DIR__ . '/../../Support/autoload.php';
 
 $scenario = $argv[1] ?? '';
 $config = json_decode(file_get_contents(__DIR__ . '/../../../fixtures/spec-example-config.json'), true, 512, JSON_THROW_ON_ERROR);

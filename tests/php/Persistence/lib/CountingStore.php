@@ -14,6 +14,8 @@ final class CountingStore
     public array $sets = [];
     /** @var list<mixed> values passed to set() */
     public array $setValues = [];
+    /** @var list<string> every call in order, as "get <key>" / "set <key>" */
+    public array $calls = [];
 
     public function __construct(private readonly object $inner)
     {
@@ -22,12 +24,14 @@ final class CountingStore
     public function get($key)
     {
         $this->gets[] = $key;
+        $this->calls[] = "get $key";
         return $this->inner->get($key);
     }
 
     public function set($key, $value)
     {
         $this->sets[] = $key;
+        $this->calls[] = "set $key";
         $this->setValues[] = $value;
         return $this->inner->set($key, $value);
     }
@@ -38,6 +42,7 @@ final class CountingStore
         $this->gets = [];
         $this->sets = [];
         $this->setValues = [];
+        $this->calls = [];
     }
 
     /** [number of gets, number of sets] */

@@ -3,15 +3,14 @@
 namespace ConvertSdk\Tests\Persistence;
 
 use ConvertSdk\Interfaces\CoreInterface;
+use ConvertSdk\Tests\Support\RecordingLogger;
+use ConvertSdk\Tests\Support\RedisDataStore;
 use ConvertSdk\Tests\Support\RedisServer;
+use ConvertSdk\Tests\Support\TemporaryDirectories;
 use PHPUnit\Framework\TestCase;
 use Symfony\Component\Cache\Adapter\FilesystemAdapter;
 use Symfony\Component\Cache\Adapter\RedisAdapter;
 use Symfony\Component\Cache\Psr16Cache;
-
-require_once __DIR__ . '/autoload.php';
-require_once __DIR__ . '/../../Support/RedisServer.php';
-require_once __DIR__ . '/../../Support/PhpFpmPool.php';
 
 /**
  * Base of the persistence tests (spec §6): a temporary directory per test, a redis-server per test
@@ -20,18 +19,15 @@ require_once __DIR__ . '/../../Support/PhpFpmPool.php';
  */
 abstract class PersistenceTestCase extends TestCase
 {
+    use TemporaryDirectories;
+
     private static ?RedisServer $redis = null;
-    private static ?string $classDir = null;
-    private ?string $dir = null;
 
     public static function tearDownAfterClass(): void
     {
         self::$redis?->stop();
         self::$redis = null;
-        if (self::$classDir !== null) {
-            self::removeTree(self::$classDir);
-            self::$classDir = null;
-        }
+        self::removeClassDir();
     }
 
     protected function setUp(): void
@@ -41,27 +37,14 @@ abstract class PersistenceTestCase extends TestCase
 
     protected function tearDown(): void
     {
-        if ($this->dir !== null) {
-            self::removeTree($this->dir);
-            $this->dir = null;
-        }
-    }
-
-    /** A fresh temporary directory for this test, removed afterwards. */
-    protected function dir(): string
-    {
-        if ($this->dir === null) {
-            $this->dir = self::makeTempDir('test');
-        }
-        return $this->dir;
+        $this->removeTempDirs();
     }
 
     /** The redis-server of this test class, started on first use (a test may stop and restart it). */
     protected static function redis(): RedisServer
     {
         if (self::$redis === null) {
-            self::$classDir ??= self::makeTempDir('class');
-            self::$redis = RedisServer::launch(self::$classDir . '/redis');
+            self::$redis = RedisServer::launch(self::classDir() . '/redis');
         }
         return self::$redis;
     }
@@ -163,29 +146,5 @@ abstract class PersistenceTestCase extends TestCase
             }
         }
         throw new \LogicException("no visitor freshly in $variationId");
-    }
-
-    private static function makeTempDir(string $kind): string
-    {
-        $dir = sys_get_temp_dir() . '/convert-sdk-persistence-' . getmypid() . '-' . $kind . '-' . bin2hex(random_bytes(4));
-        if (!mkdir($dir, 0700, true)) {
-            throw new \RuntimeException("cannot create $dir");
-        }
-        return $dir;
-    }
-
-    private static function removeTree(string $dir): void
-    {
-        if (!is_dir($dir)) {
-            return;
-        }
-        $items = new \RecursiveIteratorIterator(
-            new \RecursiveDirectoryIterator($dir, \FilesystemIterator::SKIP_DOTS),
-            \RecursiveIteratorIterator::CHILD_FIRST,
-        );
-        foreach ($items as $item) {
-            $item->isDir() && !$item->isLink() ? rmdir($item->getPathname()) : unlink($item->getPathname());
-        }
-        rmdir($dir);
     }
 }

@@ -7,10 +7,10 @@
  * {"pid": worker pid, "decisions": {visitor: {experienceKey: variationId|null}}, "errors": [...]}.
  */
 
-require __DIR__ . '/../lib/autoload.php';
+require __DIR__ . '/../../Support/autoload.php';
 
-use ConvertSdk\Tests\Persistence\RecordingLogger;
 use ConvertSdk\Tests\Persistence\Scenario;
+use ConvertSdk\Tests\Support\RecordingLogger;
 use Symfony\Component\Cache\Adapter\RedisAdapter;
 use Symfony\Component\Cache\Psr16Cache;
 

@@ -2,9 +2,8 @@
 
 namespace ConvertSdk\Tests\Reliability;
 
+use ConvertSdk\Tests\Support\TemporaryDirectories;
 use PHPUnit\Framework\TestCase;
-
-require_once __DIR__ . '/autoload.php';
 
 /**
  * Base of the reliability tests: temporary directories, child PHP processes with crash detection,
@@ -12,10 +11,9 @@ require_once __DIR__ . '/autoload.php';
  */
 abstract class ReliabilityTestCase extends TestCase
 {
-    protected const SCRIPTS = __DIR__ . '/../scripts';
+    use TemporaryDirectories;
 
-    /** @var list<string> */
-    private array $dirs = [];
+    protected const SCRIPTS = __DIR__ . '/../scripts';
 
     /**
      * Child processes (php scripts, php-fpm pools) use PHP's own allocator even when this process runs
@@ -29,26 +27,13 @@ abstract class ReliabilityTestCase extends TestCase
 
     protected function tearDown(): void
     {
-        foreach ($this->dirs as $dir) {
-            self::removeTree($dir);
-        }
-        $this->dirs = [];
+        $this->removeTempDirs();
     }
 
     /** True when the long variants run (RELIABILITY_LONG=1). */
     protected static function long(): bool
     {
         return getenv('RELIABILITY_LONG') === '1';
-    }
-
-    /** A fresh temporary directory, removed after the test. */
-    protected function tempDir(string $name = 'rel'): string
-    {
-        $dir = sys_get_temp_dir() . '/convert-sdk-' . $name . '-' . getmypid() . '-' . bin2hex(random_bytes(4));
-        if (!mkdir($dir, 0700, true)) {
-            throw new \RuntimeException("cannot create $dir");
-        }
-        return $this->dirs[] = $dir;
     }
 
     /** Runs scripts/$script in a child process (see PhpProcess::run). */
@@ -75,18 +60,9 @@ abstract class ReliabilityTestCase extends TestCase
         return $decoded;
     }
 
-    protected static function removeTree(string $dir): void
+    /** Child processes (php-fpm workers, servers) may still be writing while a test cleans up. */
+    protected static function cleanupIgnoresErrors(): bool
     {
-        if (!is_dir($dir)) {
-            return;
-        }
-        $items = new \RecursiveIteratorIterator(
-            new \RecursiveDirectoryIterator($dir, \FilesystemIterator::SKIP_DOTS),
-            \RecursiveIteratorIterator::CHILD_FIRST,
-        );
-        foreach ($items as $item) {
-            $item->isDir() && !$item->isLink() ? @rmdir($item->getPathname()) : @unlink($item->getPathname());
-        }
-        @rmdir($dir);
+        return true;
     }
 }

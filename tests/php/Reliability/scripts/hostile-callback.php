@@ -9,15 +9,17 @@
  *   shutdown:same-context:<id>  the context that was deciding when the hook failed still decides
  *   shutdown:new-sdk:<id>       a new SDK instance decides
  *   nested-create:ready         a create() run from inside the config cache's get() got a ready SDK
- * The config is Configs::split(); visitor `alice` is decided for experience `split`.
+ * The config is Configs::split(); visitor `alice` is decided for experience `split`. The
+ * store-set-reenter* scenarios run the store's set() inside runExperience() (deferStoreWrites off),
+ * in the destructor of the Context (unset) or in createContext() of the same visitor.
  */
 
-require __DIR__ . '/../lib/autoload.php';
+require __DIR__ . '/../../Support/autoload.php';
 
 use ConvertSdk\ConvertSDK;
-use ConvertSdk\Tests\Persistence\ArrayDataStore;
 use ConvertSdk\Tests\Reliability\Configs;
-use ConvertSdk\Tests\Reliability\HookCache;
+use ConvertSdk\Tests\Support\ArrayDataStore;
+use ConvertSdk\Tests\Support\MemoryCache;
 
 [, $scenario, $sink] = $argv + [2 => 'http://127.0.0.1:9'];
 
@@ -34,7 +36,7 @@ $logger = new class () extends \Psr\Log\AbstractLogger {
         }
     }
 };
-$cache = new HookCache();
+$cache = new MemoryCache();
 $depth = 0;
 
 /** Exhausts memory_limit the first time it runs (a fatal error, not an exception). */
@@ -68,7 +70,7 @@ match ($scenario) {
         $reenter();
         return $store->values[$key] ?? null;
     },
-    'store-set-reenter' => $store->onSet = static function (string $key, $value) use ($reenter, $store) {
+    'store-set-reenter', 'store-set-reenter-destruct', 'store-set-reenter-recreate' => $store->onSet = static function (string $key, $value) use ($reenter, $store) {
         $reenter();
         $store->values[$key] = $value;
         return true;
@@ -81,6 +83,9 @@ match ($scenario) {
     },
     default => null,
 };
+if ($scenario === 'store-set-reenter') {
+    $options['deferStoreWrites'] = false; // the set runs inside runExperience()
+}
 if (in_array($scenario, ['cache-get-oom', 'cache-get-reenter'], true)) {
     $cache->onGet = $scenario === 'cache-get-oom' ? $hog : static function () use (&$depth, $sink) {
         $depth++;
@@ -125,5 +130,12 @@ $context = $sdk->createContext('alice');
 $variation = $context->runExperience('split', $attributes);
 if ($scenario === 'queue-listener-oom') {
     $sdk->flush();
+}
+if ($scenario === 'store-set-reenter-destruct') {
+    unset($context); // the deferred set runs in the destructor
+    $context = $sdk->createContext('alice');
+}
+if ($scenario === 'store-set-reenter-recreate') {
+    $context = $sdk->createContext('alice'); // the first Context writes before this one reads
 }
 echo 'after:' . $variation?->variationId . " depth:$depth\n";

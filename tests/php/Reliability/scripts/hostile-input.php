@@ -5,12 +5,12 @@
  * is argv[2]. Runs with only the extension loaded, so a crash shows as a signal in the parent.
  */
 
-require __DIR__ . '/../lib/autoload.php';
+require __DIR__ . '/../../Support/autoload.php';
 
 use ConvertSdk\ConvertSDK;
 use ConvertSdk\DTO\ConversionAttributes;
-use ConvertSdk\Tests\Persistence\ArrayDataStore;
 use ConvertSdk\Tests\Reliability\Configs;
+use ConvertSdk\Tests\Support\ArrayDataStore;
 
 [, $case, $sink] = $argv + [2 => 'http://127.0.0.1:9'];
 
@@ -51,9 +51,11 @@ function exercise(mixed $value, string $visitor = 'hostile'): array
     $ctx->setDefaultSegments(['devices' => $value]);
     $data = $ctx->getVisitorData();
     $sdk->flush();
+    $expectedSplit = Configs::expectedSplit($ctx->getVisitorId());
+    unset($ctx); // the Context's changes reach the store when it ends (deferStoreWrites)
     return [
         'split' => $split,
-        'expectedSplit' => Configs::expectedSplit($ctx->getVisitorId()),
+        'expectedSplit' => $expectedSplit,
         'gatedHostile' => $gatedHostile,
         'gatedPremium' => $gatedPremium,
         'features' => $features,

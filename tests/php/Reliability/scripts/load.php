@@ -8,7 +8,7 @@
  * the hash of spec §4.1, or a worker crashed.
  */
 
-require __DIR__ . '/../lib/autoload.php';
+require __DIR__ . '/../../Support/autoload.php';
 
 use ConvertSdk\Tests\Reliability\Configs;
 use ConvertSdk\Tests\Reliability\FastCgi;

@@ -10,12 +10,12 @@
  * the end.
  */
 
-require __DIR__ . '/../lib/autoload.php';
+require __DIR__ . '/../../Support/autoload.php';
 
 use ConvertSdk\ConvertSDK;
 use ConvertSdk\DTO\ConversionAttributes;
-use ConvertSdk\Tests\Persistence\ArrayDataStore;
 use ConvertSdk\Tests\Reliability\Configs;
+use ConvertSdk\Tests\Support\ArrayDataStore;
 
 [, $iterations, $sink, $pool] = $argv + [1 => 1000, 2 => 'http://127.0.0.1:9', 3 => 0];
 $iterations = (int) $iterations;

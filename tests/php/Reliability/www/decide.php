@@ -3,18 +3,18 @@
  * php-fpm endpoint of the load and fault tests. The job file named by the FastCGI param RELIABILITY_JOB
  * says how to build the SDK:
  *   mode        'data' (config from `configFile`) or 'sdkKey' (`sdkKey`, `configEndpoint`, `refreshMs`)
- *   store       'psr16' (Symfony Psr16Cache over RedisAdapter), 'phpredis' (TimedRedisStore) or 'none'
+ *   store       'psr16' (Symfony Psr16Cache over RedisAdapter), 'phpredis' (RedisDataStore) or 'none'
  *   redisPort, redisTimeout (s), namespace, sinkUrl, breaker (the storeCircuitBreaker option, optional)
  * The param VISITORS lists the visitor ids (comma-separated) decided for experience `split`.
  * Answers {"pid", "ready", "decisions": {visitor: variationId|null}, "errors": [logged errors], "seconds"}.
  */
 
-require __DIR__ . '/../lib/autoload.php';
+require __DIR__ . '/../../Support/autoload.php';
 
 use ConvertSdk\ConvertSDK;
-use ConvertSdk\Tests\Persistence\RecordingLogger;
 use ConvertSdk\Tests\Reliability\Configs;
-use ConvertSdk\Tests\Reliability\TimedRedisStore;
+use ConvertSdk\Tests\Support\RecordingLogger;
+use ConvertSdk\Tests\Support\RedisDataStore;
 use Symfony\Component\Cache\Adapter\RedisAdapter;
 use Symfony\Component\Cache\Psr16Cache;
 
@@ -29,7 +29,7 @@ $store = match ($job['store']) {
         RedisAdapter::createConnection("redis://127.0.0.1:$port?timeout=$timeout&read_timeout=$timeout", ['lazy' => true]),
         $job['namespace'],
     )),
-    'phpredis' => new TimedRedisStore($port, $timeout, $job['namespace'] . ':'),
+    'phpredis' => RedisDataStore::timed($port, $timeout, $job['namespace'] . ':'),
     'none' => null,
 };
 $extra = ['logger' => $logger->option()]

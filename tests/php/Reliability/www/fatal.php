@@ -6,12 +6,12 @@
  * Answers JSON (check) or dies with the fatal error (oom).
  */
 
-require __DIR__ . '/../lib/autoload.php';
+require __DIR__ . '/../../Support/autoload.php';
 
 use ConvertSdk\ConvertSDK;
-use ConvertSdk\Tests\Persistence\ArrayDataStore;
-use ConvertSdk\Tests\Persistence\RecordingLogger;
 use ConvertSdk\Tests\Reliability\Configs;
+use ConvertSdk\Tests\Support\ArrayDataStore;
+use ConvertSdk\Tests\Support\RecordingLogger;
 
 $store = new ArrayDataStore();
 $gets = 0;

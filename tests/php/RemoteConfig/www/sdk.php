@@ -10,12 +10,12 @@
 
 use ConvertSdk\ConvertSDK;
 use ConvertSdk\Exception\ConfigFetchException;
-use ConvertSdk\Tests\RemoteConfig\RecordingLogger;
 use ConvertSdk\Tests\RemoteConfig\RemoteConfigs;
+use ConvertSdk\Tests\Support\RecordingLogger;
 use Symfony\Component\Cache\Adapter\RedisAdapter;
 use Symfony\Component\Cache\Psr16Cache;
 
-require __DIR__ . '/../Support/autoload.php';
+require __DIR__ . '/../../Support/autoload.php';
 
 $param = static fn (string $name): string => (string) ($_SERVER[$name] ?? '');
 $logger = new RecordingLogger();

@@ -5,6 +5,7 @@ namespace ConvertSdk\Tests\Tracking;
 use ConvertSdk\ConvertSDK;
 use ConvertSdk\DTO\ConversionAttributes;
 use ConvertSdk\Interfaces\ContextInterface;
+use ConvertSdk\Tests\Support\RecordingLogger;
 use OpenAPI\Client\BucketingAttributes;
 use Symfony\Component\Cache\Adapter\RedisAdapter;
 use Symfony\Component\Cache\Psr16Cache;

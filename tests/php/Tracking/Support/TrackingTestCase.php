@@ -7,9 +7,8 @@ use ConvertSdk\Interfaces\CoreInterface;
 use ConvertSdk\Tests\Support\CaptureServer;
 use ConvertSdk\Tests\Support\Fixtures;
 use ConvertSdk\Tests\Support\PhpFpmPool;
+use ConvertSdk\Tests\Support\TemporaryDirectories;
 use PHPUnit\Framework\TestCase;
-
-require_once __DIR__ . '/autoload.php';
 
 /**
  * Base of the tracking tests (spec §7): a capture server per test class (plan reset to `200` before
@@ -18,6 +17,8 @@ require_once __DIR__ . '/autoload.php';
  */
 abstract class TrackingTestCase extends TestCase
 {
+    use TemporaryDirectories;
+
     protected const ACCOUNT_ID = '100123';
     protected const PROJECT_ID = '100456';
     /** Path of every tracking POST: endpoint `{capture}/[project_id]/v1` + `/track/{account}/{project}`. */
@@ -28,8 +29,6 @@ abstract class TrackingTestCase extends TestCase
     protected const PREMIUM = ['plan' => 'premium', 'age' => 30];
 
     private static ?CaptureServer $capture = null;
-    private static ?string $classDir = null;
-    private ?string $dir = null;
 
     /** @var list<CoreInterface> */
     private array $sdks = [];
@@ -49,28 +48,21 @@ abstract class TrackingTestCase extends TestCase
             }
             $this->sdks = [];
         }
-        if ($this->dir !== null) {
-            self::removeTree($this->dir);
-            $this->dir = null;
-        }
+        $this->removeTempDirs();
     }
 
     public static function tearDownAfterClass(): void
     {
         self::$capture?->stop();
         self::$capture = null;
-        if (self::$classDir !== null) {
-            self::removeTree(self::$classDir);
-            self::$classDir = null;
-        }
+        self::removeClassDir();
     }
 
     /** The capture server of this test class (started on first use). */
     protected static function capture(): CaptureServer
     {
         if (self::$capture === null) {
-            self::$classDir ??= self::makeTempDir('class');
-            self::$capture = CaptureServer::launch(self::$classDir . '/capture');
+            self::$capture = CaptureServer::launch(self::classDir() . '/capture');
         }
         return self::$capture;
     }
@@ -79,12 +71,6 @@ abstract class TrackingTestCase extends TestCase
     protected static function trackEndpoint(): string
     {
         return self::capture()->url() . '/[project_id]/v1';
-    }
-
-    /** A fresh temporary directory for this test, removed afterwards. */
-    protected function dir(): string
-    {
-        return $this->dir ??= self::makeTempDir('test');
     }
 
     /** Options of an SDK in data mode over the spec config, tracking to the capture server; $extra merged on top. */
@@ -158,29 +144,5 @@ abstract class TrackingTestCase extends TestCase
             'options' => array_replace_recursive(['api' => ['endpoint' => ['track' => self::trackEndpoint()]]], $options),
             'steps' => $steps,
         ];
-    }
-
-    private static function makeTempDir(string $kind): string
-    {
-        $dir = sys_get_temp_dir() . '/convert-sdk-tracking-' . getmypid() . '-' . $kind . '-' . bin2hex(random_bytes(4));
-        if (!mkdir($dir, 0700, true)) {
-            throw new \RuntimeException("cannot create $dir");
-        }
-        return $dir;
-    }
-
-    private static function removeTree(string $dir): void
-    {
-        if (!is_dir($dir)) {
-            return;
-        }
-        $items = new \RecursiveIteratorIterator(
-            new \RecursiveDirectoryIterator($dir, \FilesystemIterator::SKIP_DOTS),
-            \RecursiveIteratorIterator::CHILD_FIRST,
-        );
-        foreach ($items as $item) {
-            $item->isDir() && !$item->isLink() ? rmdir($item->getPathname()) : unlink($item->getPathname());
-        }
-        rmdir($dir);
     }
 }

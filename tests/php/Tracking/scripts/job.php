@@ -4,6 +4,6 @@
  * its summary as JSON; the SDK's shutdown release runs when the script ends.
  */
 
-require __DIR__ . '/../Support/autoload.php';
+require __DIR__ . '/../../Support/autoload.php';
 
 echo json_encode(ConvertSdk\Tests\Tracking\TrackingJob::runFile($argv[1]), JSON_THROW_ON_ERROR), "\n";

@@ -5,7 +5,7 @@
  * response (fastcgi_finish_request); the job's result file is written after that release.
  */
 
-require __DIR__ . '/../Support/autoload.php';
+require __DIR__ . '/../../Support/autoload.php';
 
 $response = ConvertSdk\Tests\Tracking\TrackingJob::runFile($_SERVER['CONVERT_TEST_JOB']);
 header('Content-Type: application/json');
