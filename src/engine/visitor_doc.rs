@@ -11,6 +11,11 @@
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
+/// Documents whose Context was freed with changes still unwritten (its destructor did not run, e.g.
+/// after a fatal error): `(key, document)`, shared by the Contexts and their instance so a Context
+/// can hand its document over without reaching the instance itself.
+pub type Orphans = Rc<RefCell<Vec<(String, Value)>>>;
+
 use serde_json::Value;
 
 /// One visitor's document as held by a Context (shared with its instance's flush list).
@@ -58,6 +63,7 @@ impl VisitorDoc {
 #[derive(Debug, Default)]
 pub struct PendingWrites {
     docs: RefCell<Vec<Weak<VisitorDoc>>>,
+    orphans: Orphans,
 }
 
 impl PendingWrites {
@@ -70,20 +76,29 @@ impl PendingWrites {
         }
     }
 
-    /// True when no live document has unwritten changes.
+    /// Where a Context freed with unwritten changes leaves its document (`VisitorDoc::take_pending`).
+    pub fn orphans(&self) -> Orphans {
+        self.orphans.clone()
+    }
+
+    /// True when no live document has unwritten changes and no orphan waits.
     pub fn is_empty(&self) -> bool {
-        self.docs.borrow().iter().filter_map(Weak::upgrade).all(|d| !d.is_dirty())
+        self.orphans.borrow().is_empty() && self.docs.borrow().iter().filter_map(Weak::upgrade).all(|d| !d.is_dirty())
     }
 
     /// Everything to write now, for the visitor `key` or (`None`) for all: `(key, document)`.
     pub fn drain(&self, key: Option<&str>) -> Vec<(String, Value)> {
         let docs: Vec<Rc<VisitorDoc>> = self.docs.borrow().iter().filter_map(Weak::upgrade).collect();
-        let out = docs
+        let mut out: Vec<(String, Value)> = docs
             .iter()
             .filter(|d| key.is_none_or(|k| d.key == k))
             .filter_map(|d| d.take_pending().map(|v| (d.key.clone(), v)))
             .collect();
         self.docs.borrow_mut().retain(|d| d.upgrade().is_some_and(|d| d.is_dirty()));
+        let mut orphans = self.orphans.borrow_mut();
+        let (mine, rest): (Vec<_>, Vec<_>) = orphans.drain(..).partition(|(k, _)| key.is_none_or(|want| k == want));
+        *orphans = rest;
+        out.extend(mine);
         out
     }
 }
@@ -109,7 +124,10 @@ mod tests {
         doc.mark_dirty();
         pending.add(&doc);
         assert!(!pending.is_empty());
+        pending.orphans().borrow_mut().push(("k".into(), json!(1)));
         drop(doc);
-        assert!(pending.is_empty(), "a dropped document is no longer pending");
+        assert!(!pending.is_empty(), "an orphan is pending");
+        assert_eq!(pending.drain(Some("k")), vec![("k".to_string(), json!(1))]);
+        assert!(pending.is_empty());
     }
 }

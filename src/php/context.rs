@@ -15,7 +15,7 @@ use convert_sdk_engine::segments::{CustomSegmentsOutcome, put_segments, run_cust
 use convert_sdk_engine::store_data::{self, filter_report_segments, put_data, segments_patch};
 use convert_sdk_engine::tracking::{bucketing_event, conversion_event, transaction_event, wire_segments};
 use convert_sdk_engine::value::php_bool;
-use convert_sdk_engine::visitor_doc::VisitorDoc;
+use convert_sdk_engine::visitor_doc::{Orphans, VisitorDoc};
 use ext_php_rs::binary::Binary;
 use ext_php_rs::flags::ClassFlags;
 use ext_php_rs::prelude::*;
@@ -50,6 +50,8 @@ pub struct Context {
     visitor_id: String,
     /// The visitor's StoreData (read from the store once, on first need) and its pending write.
     doc: Rc<VisitorDoc>,
+    /// Where `drop` leaves unwritten changes (shared with the instance; see `Drop`).
+    orphans: Orphans,
     /// Non-report attributes (not persisted); `None` until some are set.
     visitor_properties: RefCell<Option<Value>>,
     /// The last merged visitor properties and the inputs they came from (most calls repeat them).
@@ -97,6 +99,7 @@ impl Context {
         let store_key = core.instance().store_key(&config, &visitor_bytes);
         // Another Context of this visitor may hold unwritten decisions: write them so this one reads them.
         core.instance().flush_writes(Some(&store_key));
+        let orphans = core.instance().pending.orphans();
         let visitor_id = String::from_utf8_lossy(&visitor_bytes).into_owned();
         let ctx = Context {
             core,
@@ -104,6 +107,7 @@ impl Context {
             visitor_bytes,
             visitor_id,
             doc: VisitorDoc::new(store_key),
+            orphans,
             visitor_properties: RefCell::new(None),
             merged_cache: RefCell::new(None),
             preview: RefCell::new(None),
@@ -151,7 +155,7 @@ impl Context {
         if fx.data_changed {
             self.doc.mark_dirty();
             self.instance().pending.add(&self.doc);
-            self.instance().pin(&self.core);
+            super::tracking::write_at_request_end(self.core.instance_rc());
             if !self.instance().options.defer_store_writes {
                 self.instance().flush_writes(Some(&self.doc.key));
             }
@@ -522,9 +526,7 @@ impl Context {
     /// (At request end the SDK's shutdown function has written them already; a Context freed
     /// without its destructor, e.g. after a fatal error, was alive then and was written too.)
     pub fn __destruct(&self) {
-        let instance = self.instance();
-        instance.flush_writes(Some(&self.doc.key));
-        instance.unpin_if_idle();
+        self.instance().flush_writes(Some(&self.doc.key));
     }
 
     /// `releaseQueues(?string $reason = null): void`.
@@ -633,6 +635,17 @@ fn explain(visitor_id: &str, experience_key: &str, outcome: &Outcome<'_>) -> Str
         Outcome::NotDecided => ("null", "outside_traffic".to_string()),
     };
     format!("decision visitor={visitor_id} experience={experience_key} result={result} reason={reason}")
+}
+
+impl Drop for Context {
+    /// Freed with unwritten changes (its destructor did not run: after a fatal error, PHP frees
+    /// objects without destructors): the document goes to the instance's orphans, which the request-end
+    /// function writes. Only plain Rust data is touched here: the Core object may already be freed.
+    fn drop(&mut self) {
+        if let Some(data) = self.doc.take_pending() {
+            self.orphans.borrow_mut().push((self.doc.key.clone(), data));
+        }
+    }
 }
 
 impl Context {

@@ -116,6 +116,11 @@ impl CoreRef {
     /// early by the cycle collector, together with the holder of this reference, and never while
     /// one of the holder's methods runs.
     pub fn instance(&self) -> &Instance {
+        self.instance_rc()
+    }
+
+    /// The instance's owning `Rc`, to take a `Weak` (which keeps the instance single-owned).
+    pub fn instance_rc(&self) -> &Rc<Instance> {
         let core = self.0.object().and_then(ZendClassObject::<Core>::from_zend_obj).and_then(|c| c.obj.as_ref());
         &core.expect("a Context's Core object is alive and initialised").instance
     }

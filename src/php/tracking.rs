@@ -2,6 +2,7 @@
 //! the `api.queue.released` event. A release never throws into user code.
 
 use std::cell::{Cell, RefCell};
+use std::rc::{Rc, Weak};
 use std::mem::ManuallyDrop;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -49,7 +50,7 @@ impl Instance {
         if visitors.is_empty() {
             return;
         }
-        self.unpin_if_idle();
+        self.unpin();
         let Some(config) = self.config.as_ref() else { return };
         let sdk_key = if self.options.sdk_key.is_empty() {
             format!("{}/{}", config.account_id, config.project_id)
@@ -121,13 +122,21 @@ struct RequestEnd {
     /// possible root again, so a cycle it is part of is collected afterwards.
     /// Never dropped by the thread-local's destructor (after the engine is gone): RSHUTDOWN empties it.
     pending: RefCell<ManuallyDrop<Vec<CoreRef>>>,
+    /// Instances with visitor documents to write (`deferStoreWrites`): weak, so a pending write does
+    /// not keep an SDK (or a cycle through it) alive. An SDK that is freed earlier has run its
+    /// contexts' destructors, which wrote them.
+    writers: RefCell<Vec<Weak<Instance>>>,
     /// A release hook is registered and has not run yet.
     hook_registered: Cell<bool>,
 }
 
 thread_local! {
     static REQUEST_END: RequestEnd = const {
-        RequestEnd { pending: RefCell::new(ManuallyDrop::new(Vec::new())), hook_registered: Cell::new(false) }
+        RequestEnd {
+            pending: RefCell::new(ManuallyDrop::new(Vec::new())),
+            writers: RefCell::new(Vec::new()),
+            hook_registered: Cell::new(false),
+        }
     };
 }
 
@@ -137,9 +146,8 @@ fn take_pending() -> Vec<CoreRef> {
 }
 
 impl Instance {
-    /// Keeps `core` (this instance's SDK object) alive until the request-end work is done: the
-    /// release of queued events, and the writes of visitor documents still pending then.
-    pub fn pin(&self, core: &CoreRef) {
+    /// Keeps `core` (this instance's SDK object) alive until the queue is released.
+    fn pin(&self, core: &CoreRef) {
         REQUEST_END.with(|r| {
             let mut pending = r.pending.borrow_mut();
             if !pending.iter().any(|p| std::ptr::eq(p.instance(), self)) {
@@ -150,14 +158,7 @@ impl Instance {
         register_shutdown();
     }
 
-    /// Stops keeping the SDK object alive once nothing is left for the request end (queue empty,
-    /// no visitor document waiting for its write).
-    pub fn unpin_if_idle(&self) {
-        if self.tracker.is_empty() && self.pending.is_empty() {
-            self.unpin();
-        }
-    }
-
+    /// The queue was emptied: stop keeping the SDK object alive.
     fn unpin(&self) {
         let removed = REQUEST_END.with(|r| {
             let mut pending = r.pending.borrow_mut();
@@ -167,6 +168,18 @@ impl Instance {
         // Outside the borrow: the caller holds the object too, so this only decrements its count.
         drop(removed);
     }
+}
+
+/// Remembers that `instance` has visitor documents to write by the end of the request.
+pub fn write_at_request_end(instance: &Rc<Instance>) {
+    REQUEST_END.with(|r| {
+        let mut writers = r.writers.borrow_mut();
+        if !writers.iter().any(|w| std::ptr::eq(w.as_ptr(), Rc::as_ptr(instance))) {
+            writers.retain(|w| w.strong_count() > 0);
+            writers.push(Rc::downgrade(instance));
+        }
+    });
+    register_shutdown();
 }
 
 /// Registers the request-end release unless one is pending: one `register_shutdown_function` per
@@ -199,11 +212,16 @@ fn release_at_shutdown() {
         return;
     }
     // Pending visitor documents first, while the client still waits: its next request reads them.
-    for core in &pending {
+    let writers: Vec<Rc<Instance>> = REQUEST_END.with(|r| std::mem::take(&mut *r.writers.borrow_mut()))
+        .iter()
+        .filter_map(Weak::upgrade)
+        .collect();
+    for instance in &writers {
         if !userland::is_unwinding() {
-            core.instance().flush_writes(None);
+            instance.flush_writes(None);
         }
     }
+    drop(writers);
     if let (false, Ok(finish)) = (pending.is_empty(), ZendCallable::try_from_name("fastcgi_finish_request")) {
         let _ = finish.try_call(vec![]);
     }
@@ -223,7 +241,10 @@ fn release_at_shutdown() {
 /// after the modules' RSHUTDOWN).
 pub extern "C" fn on_request_shutdown(_ty: i32, _module_number: i32) -> i32 {
     let _ = std::panic::catch_unwind(|| {
-        REQUEST_END.with(|r| r.hook_registered.set(false));
+        REQUEST_END.with(|r| {
+            r.hook_registered.set(false);
+            r.writers.borrow_mut().clear();
+        });
         drop(take_pending());
     });
     0

@@ -5,8 +5,9 @@ namespace ConvertSdk\Tests\Reliability;
 use ConvertSdk\Cache\ArrayCache;
 use ConvertSdk\ConvertSDK;
 use ConvertSdk\Interfaces\CoreInterface;
-use ConvertSdk\Tests\Persistence\ArrayDataStore;
-use ConvertSdk\Tests\Persistence\RecordingLogger;
+use ConvertSdk\Tests\Support\ArrayDataStore;
+use ConvertSdk\Tests\Support\MemoryCache;
+use ConvertSdk\Tests\Support\RecordingLogger;
 use ConvertSdk\Tests\Support\HttpSink;
 
 require_once __DIR__ . '/lib/ReliabilityTestCase.php';
@@ -48,7 +49,7 @@ final class GcCycleTest extends ReliabilityTestCase
                 $refs['context'] = \WeakReference::create($context);
                 break;
             case 'PSR-16 cache holding $sdk':
-                $cache = new HookCache();
+                $cache = new MemoryCache();
                 $sdk = self::sdk(['cache' => $cache]);
                 $cache->entries['sdk'] = $sdk;
                 $refs['cache'] = \WeakReference::create($cache);
