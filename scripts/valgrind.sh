@@ -12,11 +12,12 @@
 # apart. Exits 1 on any invalid access with the extension on the stack or any leak it allocated.
 # Timing assertions of the suite may fail under valgrind's slowdown; the exit status only reflects the
 # memory figures.
+# CONVERT_SDK_SO=<path> tests another build of the extension (default target/release/libconvert_sdk.so).
 # Output kept in ${VALGRIND_DIR:-target/valgrind}/: memcheck.xml, memcheck.log, phpunit.log.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-so="$PWD/target/release/libconvert_sdk.so"
+so="${CONVERT_SDK_SO:-$PWD/target/release/libconvert_sdk.so}"
 out=${VALGRIND_DIR:-target/valgrind}
 mkdir -p "$out"
 [ -f "$so" ] || { echo "missing $so: run cargo build --release first" >&2; exit 2; }

@@ -11,6 +11,11 @@
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
+/// Documents whose Context was freed with changes still unwritten (its destructor did not run, e.g.
+/// after a fatal error): `(key, document)`, shared by the Contexts and their instance so a Context
+/// can hand its document over without reaching the instance itself.
+pub type Orphans = Rc<RefCell<Vec<(String, Value)>>>;
+
 use serde_json::Value;
 
 /// One visitor's document as held by a Context (shared with its instance's flush list).
@@ -58,8 +63,7 @@ impl VisitorDoc {
 #[derive(Debug, Default)]
 pub struct PendingWrites {
     docs: RefCell<Vec<Weak<VisitorDoc>>>,
-    /// Documents whose Context was freed without its destructor running (after a fatal error).
-    orphans: RefCell<Vec<(String, Value)>>,
+    orphans: Orphans,
 }
 
 impl PendingWrites {
@@ -72,8 +76,14 @@ impl PendingWrites {
         }
     }
 
-    pub fn add_orphan(&self, key: String, data: Value) {
-        self.orphans.borrow_mut().push((key, data));
+    /// Where a Context freed with unwritten changes leaves its document (`VisitorDoc::take_pending`).
+    pub fn orphans(&self) -> Orphans {
+        self.orphans.clone()
+    }
+
+    /// True when no live document has unwritten changes and no orphan waits.
+    pub fn is_empty(&self) -> bool {
+        self.orphans.borrow().is_empty() && self.docs.borrow().iter().filter_map(Weak::upgrade).all(|d| !d.is_dirty())
     }
 
     /// Everything to write now, for the visitor `key` or (`None`) for all: `(key, document)`.
@@ -84,6 +94,7 @@ impl PendingWrites {
             .filter(|d| key.is_none_or(|k| d.key == k))
             .filter_map(|d| d.take_pending().map(|v| (d.key.clone(), v)))
             .collect();
+        self.docs.borrow_mut().retain(|d| d.upgrade().is_some_and(|d| d.is_dirty()));
         let mut orphans = self.orphans.borrow_mut();
         let (mine, rest): (Vec<_>, Vec<_>) = orphans.drain(..).partition(|(k, _)| key.is_none_or(|want| k == want));
         *orphans = rest;
@@ -109,8 +120,14 @@ mod tests {
         assert_eq!(pending.drain(Some("other")), vec![]);
         assert_eq!(pending.drain(Some("k")), vec![("k".to_string(), json!({"bucketing": {"1": "2"}}))]);
         assert!(pending.drain(None).is_empty(), "written once");
-        pending.add_orphan("o".into(), json!(1));
+        assert!(pending.is_empty());
+        doc.mark_dirty();
+        pending.add(&doc);
+        assert!(!pending.is_empty());
+        pending.orphans().borrow_mut().push(("k".into(), json!(1)));
         drop(doc);
-        assert_eq!(pending.drain(None), vec![("o".to_string(), json!(1))]);
+        assert!(!pending.is_empty(), "an orphan is pending");
+        assert_eq!(pending.drain(Some("k")), vec![("k".to_string(), json!(1))]);
+        assert!(pending.is_empty());
     }
 }

@@ -149,6 +149,15 @@ fn array_key(key: &str) -> ArrayKey<'_> {
     }
 }
 
+impl super::gc::HoldsZvals for ArrayCache {
+    /// The cached values (skipped while the map is being modified).
+    fn report_zvals(&self, gc: &mut super::gc::GcBuffer) {
+        if let Ok(entries) = self.entries.try_borrow() {
+            gc.add_all(entries.values().map(|e| &e.value));
+        }
+    }
+}
+
 impl ArrayCache {
     fn store(&self, key: String, value: &Zval, ttl: Ttl) {
         let old = match ttl {

@@ -15,7 +15,7 @@ use convert_sdk_engine::segments::{CustomSegmentsOutcome, put_segments, run_cust
 use convert_sdk_engine::store_data::{self, filter_report_segments, put_data, segments_patch};
 use convert_sdk_engine::tracking::{bucketing_event, conversion_event, transaction_event, wire_segments};
 use convert_sdk_engine::value::php_bool;
-use convert_sdk_engine::visitor_doc::VisitorDoc;
+use convert_sdk_engine::visitor_doc::{Orphans, VisitorDoc};
 use ext_php_rs::binary::Binary;
 use ext_php_rs::flags::ClassFlags;
 use ext_php_rs::prelude::*;
@@ -27,6 +27,8 @@ use super::call_attributes::CallAttributes;
 use super::convert::{value_to_zval, zval_to_value};
 use super::dtos::{BucketedFeature, BucketedVariation};
 use super::enums::FeatureStatus;
+use super::core::CoreRef;
+use super::gc::{GcBuffer, HoldsZvals};
 use super::instance::Instance;
 use super::dtos::read_property;
 use super::interfaces::ArrayZval;
@@ -39,7 +41,8 @@ const CLASS: &str = "ConvertSdk\\Context";
 #[php(flags = ClassFlags::Final)]
 #[php(implements(super::interfaces::PhpInterfaceContextInterface))]
 pub struct Context {
-    instance: Rc<Instance>,
+    /// The SDK that created this context (kept alive by it).
+    core: CoreRef,
     config: Arc<Config>,
     /// The visitor id as given (bytes; hashing and store keys use them).
     visitor_bytes: Vec<u8>,
@@ -47,6 +50,8 @@ pub struct Context {
     visitor_id: String,
     /// The visitor's StoreData (read from the store once, on first need) and its pending write.
     doc: Rc<VisitorDoc>,
+    /// Where `drop` leaves unwritten changes (shared with the instance; see `Drop`).
+    orphans: Orphans,
     /// Non-report attributes (not persisted); `None` until some are set.
     visitor_properties: RefCell<Option<Value>>,
     /// The last merged visitor properties and the inputs they came from (most calls repeat them).
@@ -90,17 +95,19 @@ macro_rules! method {
 
 impl Context {
     /// Construction (§1.4.1): report segments of the attributes are stored, the rest kept.
-    pub fn new(instance: Rc<Instance>, config: Arc<Config>, visitor_bytes: Vec<u8>, attributes: Option<Value>) -> Context {
-        let store_key = instance.store_key(&config, &visitor_bytes);
+    pub fn new(core: CoreRef, config: Arc<Config>, visitor_bytes: Vec<u8>, attributes: Option<Value>) -> Context {
+        let store_key = core.instance().store_key(&config, &visitor_bytes);
         // Another Context of this visitor may hold unwritten decisions: write them so this one reads them.
-        instance.flush_writes(Some(&store_key));
+        core.instance().flush_writes(Some(&store_key));
+        let orphans = core.instance().pending.orphans();
         let visitor_id = String::from_utf8_lossy(&visitor_bytes).into_owned();
         let ctx = Context {
-            instance,
+            core,
             config,
             visitor_bytes,
             visitor_id,
             doc: VisitorDoc::new(store_key),
+            orphans,
             visitor_properties: RefCell::new(None),
             merged_cache: RefCell::new(None),
             preview: RefCell::new(None),
@@ -115,8 +122,12 @@ impl Context {
         ctx
     }
 
+    fn instance(&self) -> &Instance {
+        self.core.instance()
+    }
+
     fn decider(&self) -> Decider<'_> {
-        let options = &self.instance.options;
+        let options = &self.instance().options;
         Decider { config: &self.config, settings: options.bucketing, rules: options.rules.clone() }
     }
 
@@ -125,7 +136,7 @@ impl Context {
         if let Some(data) = self.doc.take() {
             return data;
         }
-        self.instance.read(&self.doc.key, &self.visitor_id)
+        self.instance().read(&self.doc.key, &self.visitor_id)
     }
 
     /// Runs `f` on the visitor's data, writes it (once) when it changed, then performs the
@@ -143,9 +154,10 @@ impl Context {
         self.doc.put_back(data);
         if fx.data_changed {
             self.doc.mark_dirty();
-            self.instance.pending.add(&self.doc);
-            if !self.instance.options.defer_store_writes {
-                self.instance.flush_writes(Some(&self.doc.key));
+            self.instance().pending.add(&self.doc);
+            super::tracking::write_at_request_end(self.core.instance_rc());
+            if !self.instance().options.defer_store_writes {
+                self.instance().flush_writes(Some(&self.doc.key));
             }
         }
         self.perform(&fx);
@@ -162,17 +174,17 @@ impl Context {
                     } else {
                         "location.deactivated"
                     };
-                    self.instance.fire(
+                    self.instance().fire(
                         event,
                         || json!({"visitorId": self.visitor_id, "location": {"id": l.id, "key": l.key, "name": l.name}}),
                         true,
                     );
                 }
                 Effect::Bucketed { experience_id, variation_id, segments } => {
-                    self.instance.enqueue(&self.visitor_id, bucketing_event(experience_id, variation_id), segments.clone());
+                    self.instance().enqueue(&self.core, &self.visitor_id, bucketing_event(experience_id, variation_id), segments.clone());
                 }
                 Effect::UnknownExclusionTarget(key) => {
-                    self.instance.log(Level::Warn, || format!("Mutual-exclusion rule names unknown experience key '{key}'"));
+                    self.instance().log(Level::Warn, || format!("Mutual-exclusion rule names unknown experience key '{key}'"));
                 }
             }
         }
@@ -209,7 +221,7 @@ impl Context {
         attrs: &CallAttributes,
         f: impl FnOnce(&Decider<'s>, &DecisionInput<'_>, &Overrides<'_>, &mut Value, &mut Effects<'s>) -> R,
     ) -> R {
-        let environment = attrs.environment.clone().unwrap_or_else(|| self.instance.options.environment.clone());
+        let environment = attrs.environment.clone().unwrap_or_else(|| self.instance().options.environment.clone());
         let preview = self.preview.borrow().clone();
         let overrides = Overrides {
             force_variation_id: attrs.force_variation_id.as_deref(),
@@ -232,21 +244,21 @@ impl Context {
 
     /// The DTO of a served variation; logs the decision explanation (README "Why null?").
     fn variation_dto(&self, experience_key: &str, outcome: &Outcome<'_>) -> Option<BucketedVariation> {
-        self.instance.log(Level::Debug, || explain(&self.visitor_id, experience_key, outcome));
+        self.instance().log(Level::Debug, || explain(&self.visitor_id, experience_key, outcome));
         match outcome {
             Outcome::Variation { experience, variation, .. } => Some(BucketedVariation {
                 experience_id: experience.id.clone(),
                 experience_key: experience.key.clone(),
                 variation_id: variation.id.clone(),
                 variation_key: variation.key.clone(),
-                changes: self.instance.changes.get(&self.config, variation),
+                changes: self.instance().changes.get(&self.config, variation),
             }),
             _ => None,
         }
     }
 
     fn fire_variation(&self, v: &BucketedVariation) {
-        self.instance.fire(
+        self.instance().fire(
             "bucketing",
             || json!({"visitorId": self.visitor_id, "experienceKey": v.experience_key, "variationKey": v.variation_key}),
             true,
@@ -269,7 +281,7 @@ impl Context {
     }
 
     fn fire_feature(&self, entry: &FeatureEntry, feature_key: &str) {
-        self.instance.fire(
+        self.instance().fire(
             "bucketing",
             || json!({"visitorId": self.visitor_id, "experienceKey": entry.experience_key, "featureKey": feature_key, "status": "enabled"}),
             true,
@@ -278,7 +290,7 @@ impl Context {
 
     fn log_feature_warnings(&self, warnings: &[FeatureWarning]) {
         for w in warnings {
-            self.instance.log(Level::Warn, || format!("runFeatures: {w:?}"));
+            self.instance().log(Level::Warn, || format!("runFeatures: {w:?}"));
         }
     }
 
@@ -286,6 +298,12 @@ impl Context {
         CallAttributes::from_arg(z).map_err(|()| {
             type_error(&func(method), position, "attributes", "?OpenAPI\\Client\\BucketingAttributes", z.unwrap_or(&Zval::null()))
         })
+    }
+}
+
+impl HoldsZvals for Context {
+    fn report_zvals(&self, gc: &mut GcBuffer) {
+        gc.add(self.core.zval());
     }
 }
 
@@ -396,7 +414,7 @@ impl Context {
             has_conversion_data,
             force_multiple_transactions: force,
         };
-        let rules = self.instance.options.rules.clone();
+        let rules = self.instance().options.rules.clone();
         let (outcome, bucketing, segments) = self.update_data(|data, fx| {
             let bucketing = data.get("bucketing").cloned().unwrap_or(Value::Null);
             let segments = wire_segments(&store_data::segments(data));
@@ -409,12 +427,12 @@ impl Context {
             ConversionOutcome::AlreadyConverted => {}
             ConversionOutcome::Accepted { goal_id, send_conversion, send_transaction } => {
                 if send_conversion {
-                    self.instance.enqueue(&self.visitor_id, conversion_event(&goal_id, &bucketing), segments.clone());
+                    self.instance().enqueue(&self.core, &self.visitor_id, conversion_event(&goal_id, &bucketing), segments.clone());
                 }
                 if let (true, Some(goal_data)) = (send_transaction, goal_data) {
-                    self.instance.enqueue(&self.visitor_id, transaction_event(&goal_id, goal_data, &bucketing), segments);
+                    self.instance().enqueue(&self.core, &self.visitor_id, transaction_event(&goal_id, goal_data, &bucketing), segments);
                 }
-                self.instance.fire("conversion", || json!({"visitorId": self.visitor_id, "goalKey": goal_key}), true);
+                self.instance().fire("conversion", || json!({"visitorId": self.visitor_id, "goalKey": goal_key}), true);
             }
         }
         Ok(result)
@@ -439,7 +457,7 @@ impl Context {
         let keys = convert_sdk_engine::merge::string_values(&zval_to_value(keys));
         let attributes = optional_array(attributes, method!("runCustomSegments"), 2, "attributes")?.map(zval_to_value);
         let rule_data = attributes.as_ref().and_then(|a| a.get("ruleData")).cloned();
-        let rules = self.instance.options.rules.clone();
+        let rules = self.instance().options.rules.clone();
         let outcome = self.update_data(|data, fx| {
             let merged = self.merged_properties(data, rule_data.as_ref());
             run_custom_segments(&self.config, &rules, &keys, &merged, data, fx)
@@ -448,7 +466,7 @@ impl Context {
             CustomSegmentsOutcome::Added(all) => Some(all),
             CustomSegmentsOutcome::NothingNew { already_present } => {
                 if !already_present.is_empty() {
-                    self.instance.log(Level::Warn, || format!("Custom segments key already set: {already_present:?}"));
+                    self.instance().log(Level::Warn, || format!("Custom segments key already set: {already_present:?}"));
                 }
                 None
             }
@@ -475,10 +493,10 @@ impl Context {
         if id == self.visitor_bytes {
             self.update_data(|data, fx| fx.put(data, &patch));
         } else {
-            let key = self.instance.store_key(&self.config, &id);
-            self.instance.flush_writes(Some(&key));
-            if let Some(updated) = put_data(&self.instance.read(&key, &String::from_utf8_lossy(&id)), &patch) {
-                self.instance.write(&key, &updated);
+            let key = self.instance().store_key(&self.config, &id);
+            self.instance().flush_writes(Some(&key));
+            if let Some(updated) = put_data(&self.instance().read(&key, &String::from_utf8_lossy(&id)), &patch) {
+                self.instance().write(&key, &updated);
             }
         }
         Ok(())
@@ -505,14 +523,16 @@ impl Context {
     }
 
     /// Writes this visitor's pending changes to the store (`deferStoreWrites`, `visitor_doc` module).
+    /// (At request end the SDK's shutdown function has written them already; a Context freed
+    /// without its destructor, e.g. after a fatal error, was alive then and was written too.)
     pub fn __destruct(&self) {
-        self.instance.flush_writes(Some(&self.doc.key));
+        self.instance().flush_writes(Some(&self.doc.key));
     }
 
     /// `releaseQueues(?string $reason = null): void`.
     #[php(optional = reason)]
     pub fn release_queues(&self, reason: Option<String>) {
-        self.instance.release_queue(reason.as_deref());
+        self.instance().release_queue(reason.as_deref());
     }
 
     /// `setAttribute(string $key, mixed $value): void` (not persisted).
@@ -618,11 +638,12 @@ fn explain(visitor_id: &str, experience_key: &str, outcome: &Outcome<'_>) -> Str
 }
 
 impl Drop for Context {
-    /// Freed without its destructor (after a fatal error): hand pending changes to the instance,
-    /// whose shutdown function writes them.
+    /// Freed with unwritten changes (its destructor did not run: after a fatal error, PHP frees
+    /// objects without destructors): the document goes to the instance's orphans, which the request-end
+    /// function writes. Only plain Rust data is touched here: the Core object may already be freed.
     fn drop(&mut self) {
         if let Some(data) = self.doc.take_pending() {
-            self.instance.pending.add_orphan(self.doc.key.clone(), data);
+            self.orphans.borrow_mut().push((self.doc.key.clone(), data));
         }
     }
 }

@@ -9,12 +9,13 @@ use convert_sdk_engine::config::Config;
 use super::config_source::{self, Loaded};
 use ext_php_rs::flags::ClassFlags;
 use ext_php_rs::prelude::*;
-use ext_php_rs::types::{ZendHashTable, Zval};
+use ext_php_rs::types::{ZendClassObject, ZendHashTable, Zval};
 
 use super::args::{bytes_arg, optional_array, type_error};
 use super::context::Context;
 use super::convert::zval_to_value;
 use super::exceptions;
+use super::gc::{GcBuffer, HoldsZvals};
 use super::instance::Instance;
 use super::logger::Level;
 use super::options::{self, SdkOptions};
@@ -64,8 +65,8 @@ impl Core {
             Loaded::Config { config, updated } => (Some(config), Zval::null(), updated),
             Loaded::Failed(e) => (None, e, false),
         };
-        let instance = Rc::new(Instance::new(options, config));
-        super::tracking::register_shutdown(&instance);
+        let instance = Instance::new(options, config);
+        super::tracking::register_shutdown();
         if instance.config.is_none() {
             instance.log(Level::Error, || "SDK initialisation failed; see the 'ready' event error".into());
         }
@@ -81,6 +82,55 @@ impl Core {
     }
 }
 
+impl HoldsZvals for Core {
+    /// The instance's zvals. Only while this object is the instance's sole owner, which is always
+    /// the case (see `Instance`); the check keeps a future `Rc` clone from turning into a
+    /// use-after-free (it would make such cycles uncollectable instead).
+    fn report_zvals(&self, gc: &mut GcBuffer) {
+        if Rc::strong_count(&self.instance) == 1 {
+            self.instance.report_zvals(gc);
+        }
+    }
+}
+
+/// A counted reference to a `Core` object: how a `Context` (and the request-end release list) reaches
+/// its SDK instance. Holding the object (not a second `Rc<Instance>`) keeps the instance single-owned,
+/// so that a cycle through a context (`$sdk->on('x', fn () => $context)`) is visible to the cycle
+/// collector as context → Core → listener → context.
+pub struct CoreRef(Zval);
+
+impl Clone for CoreRef {
+    fn clone(&self) -> CoreRef {
+        CoreRef(self.0.shallow_clone())
+    }
+}
+
+impl CoreRef {
+    fn new(core: &mut ZendClassObject<Core>) -> CoreRef {
+        let mut zv = Zval::new();
+        zv.set_object(core.get_mut_zend_obj());
+        CoreRef(zv)
+    }
+
+    /// The SDK instance. The referenced object lives as long as this reference: it is only destroyed
+    /// early by the cycle collector, together with the holder of this reference, and never while
+    /// one of the holder's methods runs.
+    pub fn instance(&self) -> &Instance {
+        self.instance_rc()
+    }
+
+    /// The instance's owning `Rc`, to take a `Weak` (which keeps the instance single-owned).
+    pub fn instance_rc(&self) -> &Rc<Instance> {
+        let core = self.0.object().and_then(ZendClassObject::<Core>::from_zend_obj).and_then(|c| c.obj.as_ref());
+        &core.expect("a Context's Core object is alive and initialised").instance
+    }
+
+    /// The object zval, for the cycle collector.
+    pub fn zval(&self) -> &Zval {
+        &self.0
+    }
+}
+
 #[php_impl]
 impl Core {
     /// Private: instances come from `ConvertSDK::create()`.
@@ -93,18 +143,22 @@ impl Core {
 
     /// `createContext(string $visitorId, ?array $visitorAttributes = null): ?ContextInterface`.
     #[php(optional = visitorAttributes)]
-    pub fn create_context(&self, visitorId: &Zval, visitorAttributes: Option<&Zval>) -> PhpResult<Option<Context>> {
+    pub fn create_context(
+        self_: &mut ZendClassObject<Core>,
+        visitorId: &Zval,
+        visitorAttributes: Option<&Zval>,
+    ) -> PhpResult<Option<Context>> {
         let visitor_id = bytes_arg(visitorId, "ConvertSdk\\Core::createContext", 1, "visitorId")?;
         if visitor_id.is_empty() {
             return Err(exceptions::invalid_argument("Visitor ID must not be empty"));
         }
         let attributes = optional_array(visitorAttributes, "ConvertSdk\\Core::createContext", 2, "visitorAttributes")?;
-        let Some(config) = self.ready_config() else {
-            self.instance.log(Level::Error, || "createContext: the SDK is not ready".into());
+        let Some(config) = self_.ready_config().cloned() else {
+            self_.instance.log(Level::Error, || "createContext: the SDK is not ready".into());
             return Ok(None);
         };
         let attributes = attributes.map(zval_to_value);
-        Ok(Some(Context::new(self.instance.clone(), config.clone(), visitor_id, attributes)))
+        Ok(Some(Context::new(CoreRef::new(self_), config, visitor_id, attributes)))
     }
 
     /// `on(string|SystemEvents $event, callable $fn): void` (§9.2).

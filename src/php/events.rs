@@ -30,6 +30,16 @@ impl EventBus {
         }
     }
 
+    /// Listeners and remembered arguments, for the cycle collector (skipped while being modified).
+    pub fn report_zvals(&self, gc: &mut super::gc::GcBuffer) {
+        if let Ok(listeners) = self.listeners.try_borrow() {
+            gc.add_all(listeners.iter().map(|(_, l)| l));
+        }
+        if let Ok(deferred) = self.deferred.try_borrow() {
+            gc.add_all(deferred.iter().flat_map(|(_, args, err)| [args, err]));
+        }
+    }
+
     /// True when nobody listens to `event` and it would not be remembered.
     pub fn is_idle(&self, event: &str, deferred: bool) -> bool {
         let has_listener = self.listeners.borrow().iter().any(|(e, _)| e == event);

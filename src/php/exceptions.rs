@@ -30,7 +30,8 @@ pub fn register(module: ModuleBuilder) -> ModuleBuilder {
 }
 
 /// MINIT: registers the exceptions, DTOs, `BucketingAttributes`, `ArrayCache`,
-/// `VariableTypes`/`VisitorType` and `DataEntities`. It runs before ext-php-rs
+/// `VariableTypes`/`VisitorType` and `DataEntities`, and installs the `get_gc`
+/// handlers (`gc.rs`). It runs before ext-php-rs
 /// registers the module's interfaces, `#[php_class]`es and `#[php_enum]`s.
 pub extern "C" fn on_startup(_ty: i32, _module_number: i32) -> i32 {
     let outcome = catch_unwind(|| {
@@ -39,7 +40,8 @@ pub extern "C" fn on_startup(_ty: i32, _module_number: i32) -> i32 {
         super::bucketing_attributes::register_class()?;
         super::array_cache::register_class()?;
         super::enums::register_keyword_enums()?;
-        super::enums::register_data_entities()
+        super::enums::register_data_entities()?;
+        super::gc::install_handlers()
     });
     let failure = match outcome {
         Ok(Ok(())) => return 0,

@@ -2,6 +2,7 @@
 //! options, installed config, in-memory visitor data, events and logger.
 
 use std::cell::RefCell;
+use std::rc::Rc;
 use std::sync::Arc;
 
 use convert_sdk_engine::config::Config;
@@ -16,6 +17,7 @@ use serde_json::{Map, Value};
 use super::changes_cache::ChangesCache;
 use super::convert::value_to_zval;
 use super::events::EventBus;
+use super::gc::GcBuffer;
 use super::logger::Level;
 use super::options::SdkOptions;
 use super::tracking::Tracker;
@@ -35,8 +37,11 @@ pub struct Instance {
     pub changes: ChangesCache,
 }
 
+/// Ownership: the instance belongs to its `Core` object alone (the only `Rc`); contexts and the
+/// tracking queue's request-end list reach it through counted references to that object
+/// (`core::CoreRef`), which PHP's cycle collector can see. `Core`'s `get_gc` relies on this.
 impl Instance {
-    pub fn new(options: SdkOptions, config: Option<Arc<Config>>) -> Instance {
+    pub fn new(options: SdkOptions, config: Option<Arc<Config>>) -> Rc<Instance> {
         let project = config.as_ref().map(|c| format!("{}-{}", c.account_id, c.project_id)).unwrap_or_default();
         let store = VisitorStore::select(
             options.data_store.as_ref(),
@@ -45,7 +50,7 @@ impl Instance {
             options.store_breaker,
             &options.logger,
         );
-        Instance {
+        Rc::new(Instance {
             options,
             config,
             events: EventBus::default(),
@@ -54,6 +59,19 @@ impl Instance {
             tracker: Tracker::default(),
             pending: PendingWrites::default(),
             changes: ChangesCache::default(),
+        })
+    }
+
+    /// Reports to the cycle collector every zval the instance holds: the config array, cache,
+    /// dataStore, loggers, listeners and remembered event arguments. Only for the sole owner of the
+    /// instance (`gc.rs` soundness rule).
+    pub fn report_zvals(&self, gc: &mut GcBuffer) {
+        let o = &self.options;
+        gc.add_all(o.data.iter().chain(&o.cache).chain(&o.data_store));
+        o.logger.report_zvals(gc);
+        self.events.report_zvals(gc);
+        if let Some(store) = &self.store {
+            store.report_zvals(gc);
         }
     }
 

@@ -56,6 +56,11 @@ impl Logger {
         self.clients.push((logger, level));
     }
 
+    /// The client objects, for the cycle collector.
+    pub fn report_zvals(&self, gc: &mut super::gc::GcBuffer) {
+        gc.add_all(self.clients.iter().map(|(z, _)| z));
+    }
+
     /// True when a message at `level` would reach at least one client.
     pub fn enabled(&self, level: Level) -> bool {
         level != Level::Silent && self.clients.iter().any(|(_, l)| level >= *l)

@@ -12,6 +12,7 @@ pub mod context;
 pub mod convert;
 pub mod core;
 pub mod events;
+pub mod gc;
 pub mod instance;
 pub mod logger;
 pub mod options;

@@ -1,7 +1,9 @@
 //! Tracking for one SDK instance (spec §7): the queue, its release triggers, delivery over HTTP and
 //! the `api.queue.released` event. A release never throws into user code.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
+use std::rc::{Rc, Weak};
+use std::mem::ManuallyDrop;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use convert_sdk_engine::tracking::{QueuedVisitor, TrackingQueue, payload, track_url, visitors_value};
@@ -14,6 +16,7 @@ use ext_php_rs::types::{ZendCallable, Zval};
 use serde_json::{Map, Value, json};
 
 use super::convert::value_to_zval;
+use super::core::CoreRef;
 use super::exceptions::{SdkException, new_exception_object};
 use super::instance::Instance;
 use super::logger::Level;
@@ -32,8 +35,10 @@ pub struct Tracker {
 impl Instance {
     /// Queues a tracking event; releases with reason `size` when `network.tracking` is on and
     /// `events.batch_size` distinct visitors are queued (§7.1).
-    pub fn enqueue(&self, visitor_id: &str, event: Value, segments: Option<Value>) {
+    /// `core` is the SDK object owning this instance (kept alive until the release).
+    pub fn enqueue(&self, core: &CoreRef, visitor_id: &str, event: Value, segments: Option<Value>) {
         let queued = self.tracker.queue.borrow_mut().enqueue(visitor_id, event, segments);
+        self.pin(core);
         if self.options.tracking && queued as i64 >= self.options.batch_size {
             self.release_queue(Some("size"));
         }
@@ -45,6 +50,7 @@ impl Instance {
         if visitors.is_empty() {
             return;
         }
+        self.unpin();
         let Some(config) = self.config.as_ref() else { return };
         let sdk_key = if self.options.sdk_key.is_empty() {
             format!("{}/{}", config.account_id, config.project_id)
@@ -107,26 +113,139 @@ impl Tracker {
     }
 }
 
-/// Registers the request-end release (§1.2 step 5): `fastcgi_finish_request()` when available
-/// (so the visitor does not wait), then the `shutdown` release. One registration per instance.
-pub fn register_shutdown(instance: &std::rc::Rc<Instance>) {
-    let instance = instance.clone();
-    let closure = Closure::wrap(Box::new(move || {
-        if userland::is_unwinding() {
-            return;
+/// Request-scoped bookkeeping of the request-end release (§1.2 step 5), emptied at RSHUTDOWN (never
+/// carried into the next request).
+struct RequestEnd {
+    /// The SDK objects whose queue holds events: counted references (like a shutdown closure
+    /// capturing `$sdk` would hold), so they stay alive for the release even when user code dropped
+    /// them, and the cycle collector sees why. Releasing the reference also makes the object a
+    /// possible root again, so a cycle it is part of is collected afterwards.
+    /// Never dropped by the thread-local's destructor (after the engine is gone): RSHUTDOWN empties it.
+    pending: RefCell<ManuallyDrop<Vec<CoreRef>>>,
+    /// Instances with visitor documents to write (`deferStoreWrites`): weak, so a pending write does
+    /// not keep an SDK (or a cycle through it) alive. An SDK that is freed earlier has run its
+    /// contexts' destructors, which wrote them.
+    writers: RefCell<Vec<Weak<Instance>>>,
+    /// A release hook is registered and has not run yet.
+    hook_registered: Cell<bool>,
+}
+
+thread_local! {
+    static REQUEST_END: RequestEnd = const {
+        RequestEnd {
+            pending: RefCell::new(ManuallyDrop::new(Vec::new())),
+            writers: RefCell::new(Vec::new()),
+            hook_registered: Cell::new(false),
         }
-        // Pending visitor documents first, while the client still waits: the next request reads them.
-        instance.flush_writes(None);
-        if instance.tracker.is_empty() {
-            return;
-        }
-        if let Ok(finish) = ZendCallable::try_from_name("fastcgi_finish_request") {
-            let _ = finish.try_call(vec![]);
-        }
-        instance.release_queue(Some("shutdown"));
-    }) as Box<dyn Fn()>);
-    let Ok(closure) = closure.into_zval(false) else { return };
-    if let Ok(rsf) = ZendCallable::try_from_name("register_shutdown_function") {
-        let _ = rsf.try_call(vec![&closure]);
+    };
+}
+
+/// Takes this request's list of SDK objects waiting for the release.
+fn take_pending() -> Vec<CoreRef> {
+    REQUEST_END.with(|r| std::mem::take(&mut **r.pending.borrow_mut()))
+}
+
+impl Instance {
+    /// Keeps `core` (this instance's SDK object) alive until the queue is released.
+    fn pin(&self, core: &CoreRef) {
+        REQUEST_END.with(|r| {
+            let mut pending = r.pending.borrow_mut();
+            if !pending.iter().any(|p| std::ptr::eq(p.instance(), self)) {
+                pending.push(core.clone());
+            }
+        });
+        // An SDK used from a shutdown function after the release hook ran still gets released.
+        register_shutdown();
     }
+
+    /// The queue was emptied: stop keeping the SDK object alive.
+    fn unpin(&self) {
+        let removed = REQUEST_END.with(|r| {
+            let mut pending = r.pending.borrow_mut();
+            let at = pending.iter().position(|p| std::ptr::eq(p.instance(), self))?;
+            Some(pending.swap_remove(at))
+        });
+        // Outside the borrow: the caller holds the object too, so this only decrements its count.
+        drop(removed);
+    }
+}
+
+/// Remembers that `instance` has visitor documents to write by the end of the request.
+pub fn write_at_request_end(instance: &Rc<Instance>) {
+    REQUEST_END.with(|r| {
+        let mut writers = r.writers.borrow_mut();
+        if !writers.iter().any(|w| std::ptr::eq(w.as_ptr(), Rc::as_ptr(instance))) {
+            writers.retain(|w| w.strong_count() > 0);
+            writers.push(Rc::downgrade(instance));
+        }
+    });
+    register_shutdown();
+}
+
+/// Registers the request-end release unless one is pending: one `register_shutdown_function` per
+/// request (at the first `create()`), which releases, in order, every instance with queued events:
+/// `fastcgi_finish_request()` first when available (so the visitor does not wait), then the
+/// `shutdown` release of each.
+pub fn register_shutdown() {
+    if REQUEST_END.with(|r| r.hook_registered.replace(true)) {
+        return;
+    }
+    let closure = Closure::wrap(Box::new(release_at_shutdown) as Box<dyn Fn()>);
+    let registered = closure.into_zval(false).ok().is_some_and(|closure| {
+        ZendCallable::try_from_name("register_shutdown_function").is_ok_and(|rsf| rsf.try_call(vec![&closure]).is_ok())
+    });
+    if !registered {
+        REQUEST_END.with(|r| r.hook_registered.set(false));
+    }
+}
+
+/// The shutdown function: writes pending visitor documents, then releases the instances queued so far. Events queued while it runs (by a
+/// listener of the release) register no new hook, so such a listener cannot loop; they are released
+/// by the hook of a later `create()` or `pin()`, or dropped at request end.
+fn release_at_shutdown() {
+    let pending = take_pending();
+    if userland::is_unwinding() {
+        REQUEST_END.with(|r| {
+            r.pending.borrow_mut().extend(pending);
+            r.hook_registered.set(false);
+        });
+        return;
+    }
+    // Pending visitor documents first, while the client still waits: its next request reads them.
+    let writers: Vec<Rc<Instance>> = REQUEST_END.with(|r| std::mem::take(&mut *r.writers.borrow_mut()))
+        .iter()
+        .filter_map(Weak::upgrade)
+        .collect();
+    for instance in &writers {
+        if !userland::is_unwinding() {
+            instance.flush_writes(None);
+        }
+    }
+    drop(writers);
+    if let (false, Ok(finish)) = (pending.is_empty(), ZendCallable::try_from_name("fastcgi_finish_request")) {
+        let _ = finish.try_call(vec![]);
+    }
+    for core in &pending {
+        if userland::is_unwinding() {
+            break;
+        }
+        core.instance().release_queue(Some("shutdown"));
+    }
+    REQUEST_END.with(|r| r.hook_registered.set(false));
+    // Dropped after every release: an SDK no longer referenced by user code goes now (or, when in a
+    // cycle, becomes a possible root for the collector).
+    drop(pending);
+}
+
+/// RSHUTDOWN: forgets this request's SDK objects (still valid at this point: the engine frees objects
+/// after the modules' RSHUTDOWN).
+pub extern "C" fn on_request_shutdown(_ty: i32, _module_number: i32) -> i32 {
+    let _ = std::panic::catch_unwind(|| {
+        REQUEST_END.with(|r| {
+            r.hook_registered.set(false);
+            r.writers.borrow_mut().clear();
+        });
+        drop(take_pending());
+    });
+    0
 }

@@ -69,6 +69,11 @@ impl VisitorStore {
         Some(VisitorStore { target: target.shallow_clone(), breaker_key: format!("{class}|{project}"), breaker })
     }
 
+    /// The store object, for the cycle collector.
+    pub fn report_zvals(&self, gc: &mut super::gc::GcBuffer) {
+        gc.add(&self.target);
+    }
+
     /// False while the breaker is open (the call is skipped and counted).
     fn admitted(&self) -> bool {
         let allowed = BREAKERS.lock().get(&self.breaker_key).is_none_or(|b| b.allows(Instant::now()));
