@@ -1,8 +1,11 @@
 //! The `$attributes` argument of the `run*` methods: an `OpenAPI\Client\BucketingAttributes`
 //! object or a plain array with the same keys (spec §1.5).
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use convert_sdk_engine::value::{php_bool, php_string};
-use ext_php_rs::types::Zval;
+use ext_php_rs::types::{ZendHashTable, Zval};
 use serde_json::Value;
 
 use super::convert::zval_to_value;
@@ -12,8 +15,8 @@ use super::dtos::read_property;
 #[derive(Debug, Default)]
 pub struct CallAttributes {
     pub environment: Option<String>,
-    pub location_properties: Option<Value>,
-    pub visitor_properties: Option<Value>,
+    pub location_properties: Option<Rc<Value>>,
+    pub visitor_properties: Option<Rc<Value>>,
     /// `typeCasting ?? true`.
     pub type_casting: bool,
     pub experience_keys: Vec<String>,
@@ -26,23 +29,67 @@ pub struct CallAttributes {
 
 /// `$attrs[$name]` for an array, `$attrs->$name` for an object; `None` when absent.
 pub fn member(attrs: &Zval, name: &str) -> Option<Value> {
+    member_zval(attrs, name).map(|z| zval_to_value(&z))
+}
+
+/// The member itself (a counted copy of the zval).
+fn member_zval(attrs: &Zval, name: &str) -> Option<Zval> {
     let attrs = attrs.dereference();
     if let Some(arr) = attrs.array() {
-        return arr.get(name).map(zval_to_value);
+        return arr.get(name).map(|z| z.dereference().shallow_clone());
     }
     let obj = attrs.object()?;
     if super::bucketing_attributes::is_exact_instance(obj) {
         if let Ok(props) = obj.get_properties() {
             // declared properties are INDIRECT entries pointing at the slots (UNDEF when unset)
-            return Some(props.get(name).map_or(Value::Null, |z| zval_to_value(z.dereference().dereference())));
+            return Some(props.get(name).map_or_else(Zval::null, |z| z.dereference().dereference().shallow_clone()));
         }
     }
-    Some(zval_to_value(&read_property(obj, name)))
+    Some(read_property(obj, name))
+}
+
+/// The engine values of the last few property arrays a Context was given, by array identity. Each
+/// array is held (a counted reference), so PHP separates it on any write and a cached array never
+/// changes under its pointer: passing the same attributes again costs no conversion.
+#[derive(Default)]
+pub struct ConvertedArrays {
+    entries: RefCell<Vec<(Zval, Rc<Value>)>>,
+}
+
+/// Most arrays kept (location and visitor properties of a couple of call sites).
+const CONVERTED_ARRAYS: usize = 4;
+
+impl ConvertedArrays {
+    fn value_of(&self, z: Zval) -> Rc<Value> {
+        let Some(ptr) = z.array().map(std::ptr::from_ref::<ZendHashTable>) else {
+            return Rc::new(zval_to_value(&z));
+        };
+        let same = |held: &Zval| held.array().is_some_and(|a| std::ptr::eq(a, ptr));
+        if let Some((_, v)) = self.entries.borrow().iter().find(|(held, _)| same(held)) {
+            return v.clone();
+        }
+        let value = Rc::new(zval_to_value(&z));
+        let mut entries = self.entries.borrow_mut();
+        if entries.len() >= CONVERTED_ARRAYS {
+            entries.remove(0);
+        }
+        entries.push((z, value.clone()));
+        value
+    }
+
+    /// Reports the held arrays to the cycle collector (skipped while borrowed: reporting less is safe).
+    pub fn report_zvals(&self, gc: &mut super::gc::GcBuffer) {
+        if let Ok(entries) = self.entries.try_borrow() {
+            for (z, _) in entries.iter() {
+                gc.add(z);
+            }
+        }
+    }
 }
 
 impl CallAttributes {
     /// Reads the argument; `Err` when it is neither null, an array nor an object.
-    pub fn from_arg(z: Option<&Zval>) -> Result<CallAttributes, ()> {
+    pub fn from_arg(z: Option<&Zval>, arrays: &ConvertedArrays) -> Result<CallAttributes, ()> {
         let Some(z) = z.map(Zval::dereference).filter(|z| !z.is_null()) else {
             return Ok(CallAttributes { type_casting: true, enable_tracking: true, ..CallAttributes::default() });
         };
@@ -50,10 +97,11 @@ impl CallAttributes {
             return Err(());
         }
         let get = |name: &str| member(z, name).filter(|v| !v.is_null());
+        let properties = |name: &str| member_zval(z, name).filter(|v| !v.is_null()).map(|v| arrays.value_of(v));
         Ok(CallAttributes {
             environment: get("environment").map(|v| php_string(&v).into_owned()),
-            location_properties: get("locationProperties"),
-            visitor_properties: get("visitorProperties"),
+            location_properties: properties("locationProperties"),
+            visitor_properties: properties("visitorProperties"),
             type_casting: get("typeCasting").is_none_or(|v| php_bool(&v)),
             experience_keys: match get("experienceKeys") {
                 Some(v) => convert_sdk_engine::merge::string_values(&v),

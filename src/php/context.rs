@@ -23,7 +23,7 @@ use ext_php_rs::types::Zval;
 use serde_json::{Map, Value, json};
 
 use super::args::{bytes_arg, optional_array, string_arg, type_error};
-use super::call_attributes::CallAttributes;
+use super::call_attributes::{CallAttributes, ConvertedArrays};
 use super::convert::{value_to_zval, zval_to_value};
 use super::dtos::{BucketedFeature, BucketedVariation};
 use super::enums::FeatureStatus;
@@ -56,6 +56,8 @@ pub struct Context {
     visitor_properties: RefCell<Option<Value>>,
     /// The last merged visitor properties and the inputs they came from (most calls repeat them).
     merged_cache: RefCell<Option<MergedProperties>>,
+    /// Property arrays of call attributes already converted (repeated calls pass the same ones).
+    converted: ConvertedArrays,
     /// Preview mode (§12): `(experienceId, variationId)`.
     preview: RefCell<Option<(String, String)>>,
 }
@@ -110,6 +112,7 @@ impl Context {
             orphans,
             visitor_properties: RefCell::new(None),
             merged_cache: RefCell::new(None),
+            converted: ConvertedArrays::default(),
             preview: RefCell::new(None),
         };
         if let Some(attrs) = attributes.filter(|a| !store_data::is_empty(a)) {
@@ -230,11 +233,11 @@ impl Context {
             preview: preview.as_ref().map(|(e, v)| (e.as_str(), v.as_str())),
         };
         self.update_data(|data, fx| {
-            let merged = self.merged_properties(data, attrs.visitor_properties.as_ref());
+            let merged = self.merged_properties(data, attrs.visitor_properties.as_deref());
             let input = DecisionInput {
                 visitor_id: &self.visitor_bytes,
                 visitor_properties: &merged,
-                location_properties: attrs.location_properties.as_ref(),
+                location_properties: attrs.location_properties.as_deref(),
                 update_visitor_properties: attrs.update_visitor_properties,
                 environment: &environment,
             };
@@ -295,7 +298,7 @@ impl Context {
     }
 
     fn attributes(&self, z: Option<&Zval>, method: &str, position: u32) -> PhpResult<CallAttributes> {
-        CallAttributes::from_arg(z).map_err(|()| {
+        CallAttributes::from_arg(z, &self.converted).map_err(|()| {
             type_error(&func(method), position, "attributes", "?OpenAPI\\Client\\BucketingAttributes", z.unwrap_or(&Zval::null()))
         })
     }
@@ -304,6 +307,7 @@ impl Context {
 impl HoldsZvals for Context {
     fn report_zvals(&self, gc: &mut GcBuffer) {
         gc.add(self.core.zval());
+        self.converted.report_zvals(gc);
     }
 }
 

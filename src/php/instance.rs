@@ -35,6 +35,8 @@ pub struct Instance {
     pub pending: PendingWrites,
     /// `changes` of served variations as PHP arrays, built once.
     pub changes: ChangesCache,
+    /// Listed for the request-end write of pending documents (`tracking::write_at_request_end`).
+    pub request_end_write: std::cell::Cell<bool>,
 }
 
 /// Ownership: the instance belongs to its `Core` object alone (the only `Rc`); contexts and the
@@ -59,6 +61,7 @@ impl Instance {
             tracker: Tracker::default(),
             pending: PendingWrites::default(),
             changes: ChangesCache::default(),
+            request_end_write: std::cell::Cell::new(false),
         })
     }
 

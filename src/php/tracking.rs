@@ -30,6 +30,8 @@ pub static RELEASES_FAILED: AtomicU64 = AtomicU64::new(0);
 #[derive(Default)]
 pub struct Tracker {
     queue: RefCell<TrackingQueue>,
+    /// The SDK object is in the request-end list (so `pin` needs no search).
+    pinned: Cell<bool>,
 }
 
 impl Instance {
@@ -148,18 +150,18 @@ fn take_pending() -> Vec<CoreRef> {
 impl Instance {
     /// Keeps `core` (this instance's SDK object) alive until the queue is released.
     fn pin(&self, core: &CoreRef) {
-        REQUEST_END.with(|r| {
-            let mut pending = r.pending.borrow_mut();
-            if !pending.iter().any(|p| std::ptr::eq(p.instance(), self)) {
-                pending.push(core.clone());
-            }
-        });
+        if !self.tracker.pinned.replace(true) {
+            REQUEST_END.with(|r| r.pending.borrow_mut().push(core.clone()));
+        }
         // An SDK used from a shutdown function after the release hook ran still gets released.
         register_shutdown();
     }
 
     /// The queue was emptied: stop keeping the SDK object alive.
     fn unpin(&self) {
+        if !self.tracker.pinned.replace(false) {
+            return;
+        }
         let removed = REQUEST_END.with(|r| {
             let mut pending = r.pending.borrow_mut();
             let at = pending.iter().position(|p| std::ptr::eq(p.instance(), self))?;
@@ -172,13 +174,9 @@ impl Instance {
 
 /// Remembers that `instance` has visitor documents to write by the end of the request.
 pub fn write_at_request_end(instance: &Rc<Instance>) {
-    REQUEST_END.with(|r| {
-        let mut writers = r.writers.borrow_mut();
-        if !writers.iter().any(|w| std::ptr::eq(w.as_ptr(), Rc::as_ptr(instance))) {
-            writers.retain(|w| w.strong_count() > 0);
-            writers.push(Rc::downgrade(instance));
-        }
-    });
+    if !instance.request_end_write.replace(true) {
+        REQUEST_END.with(|r| r.writers.borrow_mut().push(Rc::downgrade(instance)));
+    }
     register_shutdown();
 }
 
@@ -217,6 +215,7 @@ fn release_at_shutdown() {
         .filter_map(Weak::upgrade)
         .collect();
     for instance in &writers {
+        instance.request_end_write.set(false);
         if !userland::is_unwinding() {
             instance.flush_writes(None);
         }
