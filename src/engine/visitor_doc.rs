@@ -67,13 +67,19 @@ pub struct PendingWrites {
 }
 
 impl PendingWrites {
-    /// Remembers a document that has unwritten changes.
+    /// Remembers a live document (every Context's, so changes made for its visitor through another
+    /// Context reach it: `loaded`).
     pub fn add(&self, doc: &Rc<VisitorDoc>) {
         let mut docs = self.docs.borrow_mut();
         docs.retain(|d| d.strong_count() > 0);
         if !docs.iter().any(|d| std::ptr::eq(d.as_ptr(), Rc::as_ptr(doc))) {
             docs.push(Rc::downgrade(doc));
         }
+    }
+
+    /// The live, loaded document of visitor `key`, if a Context holds one.
+    pub fn loaded(&self, key: &str) -> Option<Rc<VisitorDoc>> {
+        self.docs.borrow().iter().filter_map(Weak::upgrade).find(|d| d.key == key && d.data.borrow().is_some())
     }
 
     /// Where a Context freed with unwritten changes leaves its document (`VisitorDoc::take_pending`).
@@ -94,7 +100,7 @@ impl PendingWrites {
             .filter(|d| key.is_none_or(|k| d.key == k))
             .filter_map(|d| d.take_pending().map(|v| (d.key.clone(), v)))
             .collect();
-        self.docs.borrow_mut().retain(|d| d.upgrade().is_some_and(|d| d.is_dirty()));
+        self.docs.borrow_mut().retain(|d| d.strong_count() > 0);
         let mut orphans = self.orphans.borrow_mut();
         let (mine, rest): (Vec<_>, Vec<_>) = orphans.drain(..).partition(|(k, _)| key.is_none_or(|want| k == want));
         *orphans = rest;
@@ -120,6 +126,8 @@ mod tests {
         assert_eq!(pending.drain(Some("other")), vec![]);
         assert_eq!(pending.drain(Some("k")), vec![("k".to_string(), json!({"bucketing": {"1": "2"}}))]);
         assert!(pending.drain(None).is_empty(), "written once");
+        assert!(pending.loaded("k").is_some_and(|d| Rc::ptr_eq(&d, &doc)));
+        assert!(pending.loaded("other").is_none());
         assert!(pending.is_empty());
         doc.mark_dirty();
         pending.add(&doc);

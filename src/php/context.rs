@@ -102,13 +102,15 @@ impl Context {
         // Another Context of this visitor may hold unwritten decisions: write them so this one reads them.
         core.instance().flush_writes(Some(&store_key));
         let orphans = core.instance().pending.orphans();
+        let doc = VisitorDoc::new(store_key);
+        core.instance().pending.add(&doc);
         let visitor_id = String::from_utf8_lossy(&visitor_bytes).into_owned();
         let ctx = Context {
             core,
             config,
             visitor_bytes,
             visitor_id,
-            doc: VisitorDoc::new(store_key),
+            doc,
             orphans,
             visitor_properties: RefCell::new(None),
             merged_cache: RefCell::new(None),
@@ -157,14 +159,18 @@ impl Context {
         self.doc.put_back(data);
         if fx.data_changed {
             self.doc.mark_dirty();
-            self.instance().pending.add(&self.doc);
-            super::tracking::write_at_request_end(self.core.instance_rc());
-            if !self.instance().options.defer_store_writes {
-                self.instance().flush_writes(Some(&self.doc.key));
-            }
+            self.note_pending_write(&self.doc.key);
         }
         self.perform(&fx);
         result
+    }
+
+    /// Visitor `key` has a changed document: written at request end (or now without `deferStoreWrites`).
+    fn note_pending_write(&self, key: &str) {
+        super::tracking::write_at_request_end(self.core.instance_rc());
+        if !self.instance().options.defer_store_writes {
+            self.instance().flush_writes(Some(key));
+        }
     }
 
     /// Events and logs for engine side effects (tracking delivery arrives with issue 5).
@@ -498,7 +504,17 @@ impl Context {
             self.update_data(|data, fx| fx.put(data, &patch));
         } else {
             let key = self.instance().store_key(&self.config, &id);
-            self.instance().flush_writes(Some(&key));
+            // A Context of that visitor holds its data: change it there, so its next write keeps it.
+            if let Some(doc) = self.instance().pending.loaded(&key) {
+                let mut data = doc.take().unwrap_or_default();
+                let changed = convert_sdk_engine::store_data::put_data_in_place(&mut data, &patch);
+                doc.put_back(data);
+                if changed {
+                    doc.mark_dirty();
+                    self.note_pending_write(&key);
+                }
+                return Ok(());
+            }
             if let Some(updated) = put_data(&self.instance().read(&key, &String::from_utf8_lossy(&id)), &patch) {
                 self.instance().write(&key, &updated);
             }

@@ -15,7 +15,7 @@ use convert_sdk_engine::config::Config;
 use convert_sdk_engine::experience::{BucketingSettings, Decider, DecisionInput, Effects};
 use convert_sdk_engine::hash::{bucket_value, murmur3_32};
 use convert_sdk_engine::rules::{RuleOptions, is_rule_matched};
-use convert_sdk_engine::store_data::put_data;
+use convert_sdk_engine::store_data::{put_bucketing, put_data};
 use convert_sdk_engine::tracking::{TrackingQueue, bucketing_event, conversion_event, payload};
 use convert_sdk_engine::value::php_json_decode;
 use serde_json::{Value, json};
@@ -114,26 +114,33 @@ fn decision() {
     let visitor = json!({"plan": "premium", "age": 30});
     let page = json!({"url": "https://shop.example.com/checkout?step=1"});
     let ids: Vec<String> = (0..1024).map(|i| format!("visitor-{i}")).collect();
-    let input = |visitor_id: &String| DecisionInput {
-        visitor_id: visitor_id.as_bytes(), visitor_properties: &visitor, location_properties: Some(&page),
-        update_visitor_properties: false, environment: "production",
-    };
+    fn input_for<'a>(visitor_id: &'a str, visitor: &'a Value, page: &'a Value) -> DecisionInput<'a> {
+        DecisionInput {
+            visitor_id: visitor_id.as_bytes(), visitor_properties: visitor, location_properties: Some(page),
+            update_visitor_properties: false, environment: "production",
+        }
+    }
     bench("Decider::decide, first decision ('checkout-redesign')", |i| {
         let mut data = json!({});
         let mut fx = Effects::default();
-        let served = decider.decide(experience, &input(&ids[(i % 1024) as usize]), &mut data, &mut fx);
+        let served = decider.decide(experience, &input_for(&ids[(i % 1024) as usize], &visitor, &page), &mut data, &mut fx);
         Value::Bool(matches!(served, convert_sdk_engine::experience::Outcome::Variation { .. }))
     });
     let mut stored = json!({});
-    decider.decide(experience, &input(&ids[0]), &mut stored, &mut Effects::default());
+    decider.decide(experience, &input_for(&ids[0], &visitor, &page), &mut stored, &mut Effects::default());
     bench("Decider::decide, visitor already bucketed", |_| {
         let mut data = stored.clone();
-        let served = decider.decide(experience, &input(&ids[0]), &mut data, &mut Effects::default());
+        let served = decider.decide(experience, &input_for(&ids[0], &visitor, &page), &mut data, &mut Effects::default());
         Value::Bool(matches!(served, convert_sdk_engine::experience::Outcome::Variation { .. }))
     });
     bench("StoreData clone alone (baseline of the line above)", |_| stored.clone());
     let patch = json!({"bucketing": {"1002": "10022"}});
-    bench("put_data, one new decision into a stored document", |_| put_data(black_box(&stored), &patch).unwrap_or(Value::Null));
+    bench("put_data, one new decision into a stored document (copy)", |_| put_data(black_box(&stored), &patch).unwrap_or(Value::Null));
+    bench("put_bucketing, one new decision in place (after a clone of the document)", |_| {
+        let mut data = stored.clone();
+        put_bucketing(&mut data, "1002", "10022");
+        data
+    });
 }
 
 fn parsing() {

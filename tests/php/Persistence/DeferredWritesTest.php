@@ -15,8 +15,7 @@ require_once __DIR__ . '/../../../bench/lib.php';
 /**
  * `deferStoreWrites` (default true, issue 7): a Context keeps the visitor's changes in memory and
  * the store gets one `set` per visitor and request: when the Context is destroyed, when another
- * Context of the visitor is created on the same SDK instance, when updateVisitorProperties() targets
- * a visitor with pending changes, or in the SDK's shutdown function (also after exit() and fatal
+ * Context of the visitor is created on the same SDK instance, or in the SDK's shutdown function (also after exit() and fatal
  * errors). `'deferStoreWrites' => false` writes at every changing call. Real stores: Symfony
  * Psr16Cache over Redis and over the filesystem, and an in-memory counting store.
  */
@@ -130,23 +129,55 @@ final class DeferredWritesTest extends PersistenceTestCase
         $this->assertSame(["get $key", "set $key", "get $key"], $store->calls, 'neither has anything left to write');
     }
 
-    public function testUpdateVisitorPropertiesOfAVisitorWithPendingChangesWritesThemFirst(): void
+    public function testUpdateVisitorPropertiesOfAVisitorWithALiveContextChangesThatContextsData(): void
     {
         $store = new CountingStore(new ArrayDataStore());
         $sdk = $this->sdk(Scenario::specConfig(), $store);
         $ann = $sdk->createContext('ann');
         $variation = $ann->runExperience('checkout-redesign', Scenario::attributes())?->variationId;
         $this->assertNotNull($variation);
-        $this->assertSame([], $store->sets);
 
         $sdk->createContext('bea')->updateVisitorProperties('ann', ['tier' => 'gold']);
-        $key = Scenario::storeKey('ann');
-        $this->assertSame([$key, $key], $store->sets, "ann's pending decision, then the properties");
-        $this->assertSame([1001 => $variation], $store->setValues[0]['bucketing']);
-        $this->assertSame(['tier' => 'gold'], $store->setValues[1]['segments']);
-        $this->assertSame([1001 => $variation], $store->setValues[1]['bucketing'], 'the properties were merged into the written decision');
+        $this->assertSame([], $store->sets, "ann's Context holds the change; nothing is written yet");
+        $this->assertSame(['tier' => 'gold'], $ann->getVisitorData()['segments']);
+
         unset($ann);
-        $this->assertCount(2, $store->sets, 'nothing left to write');
+        $key = Scenario::storeKey('ann');
+        $this->assertSame([$key], $store->sets, 'one write with the decision and the properties');
+        $this->assertSame([1001 => $variation], $store->setValues[0]['bucketing']);
+        $this->assertSame(['tier' => 'gold'], $store->setValues[0]['segments']);
+    }
+
+    /**
+     * A returning visitor's Context has read its data and changed nothing; properties set for that
+     * visitor through another Context are not lost when it later writes its own change.
+     *
+     * @dataProvider writeModes
+     */
+    public function testPropertiesSetThroughAnotherContextSurviveTheLiveContextsWrite(bool $deferred): void
+    {
+        $store = new CountingStore(new ArrayDataStore());
+        $sdk = $this->sdk(Scenario::specConfig(), $store, null, ['deferStoreWrites' => $deferred]);
+        $first = $sdk->createContext('cal');
+        $variation = $first->runExperience('checkout-redesign', Scenario::attributes())?->variationId;
+        unset($first);
+
+        $cal = $sdk->createContext('cal');
+        $this->assertSame($variation, $cal->runExperience('checkout-redesign', Scenario::attributes())?->variationId);
+        $sdk->createContext('dee')->updateVisitorProperties('cal', ['tier' => 'gold']);
+        $cal->trackConversion('purchase');
+        unset($cal);
+
+        $last = end($store->setValues);
+        $this->assertSame(['tier' => 'gold'], $last['segments'], 'the properties are in the last write');
+        $this->assertArrayHasKey('purchase', $last['goals']);
+        $this->assertSame([1001 => $variation], $last['bucketing']);
+    }
+
+    /** @return array<string, array{0: bool}> */
+    public static function writeModes(): array
+    {
+        return ['deferStoreWrites (default)' => [true], 'deferStoreWrites off' => [false]];
     }
 
     public function testAContextWithoutChangesWritesNothingAndOneWithChangesWritesOnce(): void
