@@ -263,19 +263,21 @@ impl<'c> Decider<'c> {
 
     /// Location selection (§4.3.1): activation/deactivation events and the `locations` write.
     fn select_locations(&self, candidates: &[usize], props: &Value, data: &mut Value, fx: &mut Effects<'c>) -> Result<bool, RuleError> {
-        let mut stored = store_data::locations(data);
+        // The stored keys are copied only once an event changes them; until then they are read in place.
+        let mut stored: Option<Vec<String>> = None;
         let mut matched = false;
         let mut first_error = None;
-        let mut events = false;
         let locations = &self.config.locations;
         for loc in candidates.iter().map(|&i| &locations[i]).filter(|l| has_rules(&l.rules)) {
-            let present = stored.iter().position(|s| *s == loc.key);
+            let present = match &stored {
+                Some(list) => list.iter().position(|s| *s == loc.key),
+                None => store_data::location_position(data, &loc.key),
+            };
             match loc.compiled.matches(props, &self.rules) {
                 Ok(true) => {
                     if present.is_none() {
                         fx.list.push(Effect::LocationActivated(loc));
-                        stored.push(loc.key.clone());
-                        events = true;
+                        stored.get_or_insert_with(|| store_data::locations(data)).push(loc.key.clone());
                     }
                     matched = true;
                 }
@@ -285,16 +287,20 @@ impl<'c> Decider<'c> {
                 Ok(false) => {
                     if let Some(i) = present {
                         fx.list.push(Effect::LocationDeactivated(loc));
-                        stored.remove(i);
-                        events = true;
+                        stored.get_or_insert_with(|| store_data::locations(data)).remove(i);
                     }
                 }
             }
         }
         // Without an event the list is the stored one; writing it back changes nothing unless the
         // stored list is not already a list of distinct strings (the union then normalises it).
-        if events || !store_data::locations_are_canonical(data) {
-            let list = Value::Array(stored.into_iter().map(Value::String).collect());
+        let list = match stored {
+            Some(list) => Some(list),
+            None if !store_data::locations_are_canonical(data) => Some(store_data::locations(data)),
+            None => None,
+        };
+        if let Some(list) = list {
+            let list = Value::Array(list.into_iter().map(Value::String).collect());
             fx.put(data, &single_key("locations", list));
         }
         match first_error {

@@ -89,7 +89,19 @@ pub fn locations(data: &Value) -> Vec<String> {
 /// (new items first, duplicates by string form removed) gives it back unchanged.
 pub fn locations_are_canonical(data: &Value) -> bool {
     let Some(Value::Array(list)) = data.get("locations") else { return false };
-    list.iter().enumerate().all(|(i, v)| v.is_string() && !list[..i].contains(v))
+    let mut seen = std::collections::HashSet::with_capacity(list.len());
+    list.iter().all(|v| v.as_str().is_some_and(|s| seen.insert(s)))
+}
+
+/// Index of location key `key` in the stored `locations` (compared as PHP strings), read in place:
+/// the index it has in `locations(data)`.
+pub fn location_position(data: &Value, key: &str) -> Option<usize> {
+    let same = |v: &Value| php_string(v) == key;
+    match data.get("locations")? {
+        Value::Array(list) => list.iter().position(same),
+        Value::Object(map) => map.values().position(same),
+        _ => None,
+    }
 }
 
 /// `putData` of §6.4 applied to the current document: each of the four keys given in `new_data`

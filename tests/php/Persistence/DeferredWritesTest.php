@@ -6,7 +6,7 @@ use ConvertSdk\Bench;
 use ConvertSdk\Context;
 use ConvertSdk\Interfaces\CoreInterface;
 use ConvertSdk\Tests\Support\ArrayDataStore;
-use ConvertSdk\Tests\Support\PhpFpmPool;
+use ConvertSdk\Tests\Support\PhpProcess;
 use Symfony\Component\Cache\Adapter\FilesystemAdapter;
 use Symfony\Component\Cache\Psr16Cache;
 
@@ -236,9 +236,10 @@ final class DeferredWritesTest extends PersistenceTestCase
         $visitor = "script-$mode";
         $namespace = $this->namespace();
         $store = $storeKind === 'fs' ? 'fs:' . $this->dir() . '/cache' : 'redis:' . self::redis()->port() . ':' . $namespace;
-        [$status, $stdout, $stderr] = self::runScript([$mode, $store, $visitor]);
-        $this->assertFalse($status['signaled'], "killed by signal {$status['termsig']}: $stdout $stderr");
-        $this->assertSame($exitCode, $status['exitcode'], "$stdout $stderr");
+        $run = self::runScript([$mode, $store, $visitor]);
+        [$stdout, $stderr] = [$run->stdout, $run->stderr];
+        $this->assertFalse($run->crashed(), $run->describe());
+        $this->assertSame($exitCode, $run->exitCode, $run->describe());
         $this->assertSame($exitCode === 255, str_contains($stdout, 'Fatal error'), $stdout);
 
         $lines = explode("\n", trim($stdout));
@@ -293,21 +294,9 @@ final class DeferredWritesTest extends PersistenceTestCase
     }
 
     /** Runs scripts/deferred-shutdown.php with the php.ini of the CLI (for phpredis) and the extension. */
-    private static function runScript(array $args): array
+    private static function runScript(array $args): PhpProcess
     {
-        $cmd = [PHP_BINARY, '-d', 'extension=' . PhpFpmPool::extensionPath(), '-d', 'memory_limit=64M',
-            '-d', 'display_errors=1', '-d', 'log_errors=0', __DIR__ . '/scripts/deferred-shutdown.php', ...$args];
-        $proc = proc_open($cmd, [0 => ['file', '/dev/null', 'r'], 1 => ['pipe', 'w'], 2 => ['pipe', 'w']], $pipes);
-        $stdout = stream_get_contents($pipes[1]);
-        $stderr = stream_get_contents($pipes[2]);
-        fclose($pipes[1]);
-        fclose($pipes[2]);
-        $status = proc_get_status($proc);
-        while ($status['running']) {
-            usleep(5000);
-            $status = proc_get_status($proc);
-        }
-        proc_close($proc);
-        return [$status, $stdout, $stderr];
+        return PhpProcess::run(__DIR__ . '/scripts/deferred-shutdown.php', $args,
+            ['memory_limit' => '64M', 'log_errors' => '0'], phpIni: true);
     }
 }

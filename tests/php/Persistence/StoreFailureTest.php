@@ -3,7 +3,7 @@
 namespace ConvertSdk\Tests\Persistence;
 
 use ConvertSdk\Tests\Support\ArrayDataStore;
-use ConvertSdk\Tests\Support\PhpFpmPool;
+use ConvertSdk\Tests\Support\PhpProcess;
 use ConvertSdk\Tests\Support\RecordingLogger;
 
 /**
@@ -116,22 +116,11 @@ final class StoreFailureTest extends PersistenceTestCase
     /** @dataProvider endings */
     public function testScriptEndingInsideTheStoreUnwindsNormally(string $mode, int $exitCode, bool $returns): void
     {
-        $cmd = [PHP_BINARY, '-n', '-d', 'extension=' . PhpFpmPool::extensionPath(), '-d', 'memory_limit=64M',
-            '-d', 'display_errors=1', __DIR__ . '/scripts/store-exit.php', $mode];
-        $proc = proc_open($cmd, [0 => ['file', '/dev/null', 'r'], 1 => ['pipe', 'w'], 2 => ['pipe', 'w']], $pipes);
-        $stdout = stream_get_contents($pipes[1]);
-        $stderr = stream_get_contents($pipes[2]);
-        fclose($pipes[1]);
-        fclose($pipes[2]);
-        $status = proc_get_status($proc);
-        while ($status['running']) {
-            usleep(5000);
-            $status = proc_get_status($proc);
-        }
-        proc_close($proc);
+        $run = PhpProcess::run(__DIR__ . '/scripts/store-exit.php', [$mode], ['memory_limit' => '64M']);
+        [$stdout, $stderr] = [$run->stdout, $run->stderr];
 
-        $this->assertFalse($status['signaled'], "killed by signal {$status['termsig']} (139 = segfault): $stdout $stderr");
-        $this->assertSame($exitCode, $status['exitcode'], "$stdout $stderr");
+        $this->assertFalse($run->crashed(), $run->describe());
+        $this->assertSame($exitCode, $run->exitCode, $run->describe());
         $this->assertStringContainsString("before\n", $stdout);
         if ($returns) {
             $this->assertStringContainsString("before\nafter\nshutdown\n", $stdout, 'the set runs after the script and the earlier shutdown function');

@@ -2,6 +2,7 @@
 
 namespace ConvertSdk\Tests\Reliability;
 
+use ConvertSdk\Tests\Support\PhpProcess;
 use ConvertSdk\Cache\ArrayCache;
 use ConvertSdk\ConvertSDK;
 use ConvertSdk\Interfaces\CoreInterface;

@@ -2,6 +2,7 @@
 
 namespace ConvertSdk\Tests\Reliability;
 
+use ConvertSdk\Tests\Support\PhpProcess;
 use ConvertSdk\ConvertSDK;
 use ConvertSdk\Enums\LogLevel;
 use ConvertSdk\Tests\Support\ArrayDataStore;

@@ -2,6 +2,7 @@
 
 namespace ConvertSdk\Tests\Reliability;
 
+use ConvertSdk\Tests\Support\PhpProcess;
 use ConvertSdk\Tests\Support\TemporaryDirectories;
 use PHPUnit\Framework\TestCase;
 

@@ -1,12 +1,11 @@
 <?php
 
-namespace ConvertSdk\Tests\Reliability;
-
-use ConvertSdk\Tests\Support\PhpFpmPool;
+namespace ConvertSdk\Tests\Support;
 
 /**
  * Runs a PHP script in a child process (`php -n`, only the extension under test loaded, plus the
- * given ini settings) with a wall-clock limit, so that a crash or a hang cannot take the suite down.
+ * given ini settings; or with the CLI's php.ini for extensions such as phpredis) with a wall-clock
+ * limit, so that a crash or a hang cannot take the suite down.
  */
 final class PhpProcess
 {
@@ -20,10 +19,13 @@ final class PhpProcess
     ) {
     }
 
-    /** Runs `php -n -d extension=<so> [-d k=v ...] $script ...$args`; kills it after $timeout seconds. */
-    public static function run(string $script, array $args = [], array $ini = [], float $timeout = 60.0, array $env = []): self
+    /**
+     * Runs `php -n -d extension=<so> [-d k=v ...] $script ...$args` (without `-n` when $phpIni); kills it
+     * after $timeout seconds.
+     */
+    public static function run(string $script, array $args = [], array $ini = [], float $timeout = 60.0, array $env = [], bool $phpIni = false): self
     {
-        $cmd = [PHP_BINARY, '-n', '-d', 'extension=' . PhpFpmPool::extensionPath()];
+        $cmd = [PHP_BINARY, ...($phpIni ? [] : ['-n']), '-d', 'extension=' . PhpFpmPool::extensionPath()];
         foreach ($ini + ['display_errors' => '1', 'error_reporting' => (string) E_ALL] as $k => $v) {
             array_push($cmd, '-d', "$k=$v");
         }
