@@ -26,6 +26,7 @@ use crate::value::{
 };
 use pcre2::bytes::{Regex, RegexBuilder};
 use serde_json::Value;
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::cmp::Ordering;
 use std::collections::HashMap;
@@ -58,8 +59,8 @@ pub fn apply_operator(
         "lessEqual" => less_than(value, test_against, Ordering::is_le),
         "contains" => Some(contains(value, test_against)),
         "isIn" => Some(is_in(value, test_against)),
-        "startsWith" => Some(lower_str(value).starts_with(lower_str(test_against).as_str())),
-        "endsWith" => Some(lower_str(value).ends_with(lower_str(test_against).as_str())),
+        "startsWith" => Some(lower_str(value).starts_with(lower_str(test_against).as_ref())),
+        "endsWith" => Some(lower_str(value).ends_with(lower_str(test_against).as_ref())),
         "regexMatches" => regex_matches(value, test_against),
         "exists" | "doesNotExist" | "not_exists" if js_exists => {
             return existence_check(op, Some(value), negated);
@@ -92,9 +93,12 @@ pub fn existence_check(op: &str, value: Option<&Value>, negated: bool) -> Option
     Some(present != negated)
 }
 
-/// `lower(str(v))`.
-fn lower_str(v: &Value) -> String {
-    ascii_lower(&php_string(v)).into_owned()
+/// `lower(str(v))`, borrowed when `v` is a string without upper-case letters.
+fn lower_str(v: &Value) -> Cow<'_, str> {
+    match php_string(v) {
+        Cow::Borrowed(s) => ascii_lower(s),
+        Cow::Owned(s) => Cow::Owned(ascii_lower(&s).into_owned()),
+    }
 }
 
 /// `equals`: strict membership for array values, else case-insensitive string equality.
@@ -127,7 +131,7 @@ fn is_trim_char(c: char) -> bool {
 /// `contains`: a blank needle always matches, else case-insensitive substring.
 fn contains(value: &Value, test_against: &Value) -> bool {
     let needle = lower_str(test_against);
-    needle.trim_matches(is_trim_char).is_empty() || lower_str(value).contains(needle.as_str())
+    needle.trim_matches(is_trim_char).is_empty() || lower_str(value).contains(needle.as_ref())
 }
 
 /// `isIn`: some `|`-separated part of the value equals a member of the set (a `|`-separated string,
@@ -135,9 +139,9 @@ fn contains(value: &Value, test_against: &Value) -> bool {
 fn is_in(value: &Value, test_against: &Value) -> bool {
     let set: Vec<String> = match test_against {
         Value::String(s) => ascii_lower(s).split('|').map(str::to_owned).collect(),
-        Value::Array(items) => items.iter().map(lower_str).collect(),
-        Value::Object(map) => map.values().map(lower_str).collect(),
-        scalar => vec![lower_str(scalar)],
+        Value::Array(items) => items.iter().map(|x| lower_str(x).into_owned()).collect(),
+        Value::Object(map) => map.values().map(|x| lower_str(x).into_owned()).collect(),
+        scalar => vec![lower_str(scalar).into_owned()],
     };
     lower_str(value)
         .split('|')

@@ -5,6 +5,8 @@
 //! A standard Zend object (no Rust state), so PHP subclasses, `clone`,
 //! `var_dump` and property writes behave as for the PHP SDK's class.
 
+use std::ptr;
+
 use ext_php_rs::args::Arg;
 use ext_php_rs::builders::{ClassBuilder, FunctionBuilder};
 use ext_php_rs::convert::FromZval;
@@ -25,10 +27,39 @@ pub const CLASS_NAME: &str = "OpenAPI\\Client\\BucketingAttributes";
 
 static CLASS: ClassSlot = ClassSlot::new();
 
+/// Byte offsets of the declared properties (in `PROPS` order) in an object of this class, read
+/// from the class's property info at registration.
+static SLOTS: std::sync::OnceLock<[u32; PROPS.len()]> = std::sync::OnceLock::new();
+
 /// True for an object of exactly this class (not a subclass): its public properties are plain
-/// slots, so callers may read them from the properties table without the engine's read handler.
+/// slots, so callers may read them directly (`slot`) without the engine's read handler.
 pub fn is_exact_instance(obj: &ZendObject) -> bool {
     CLASS.get().is_some_and(|c| std::ptr::eq(obj.ce, c))
+}
+
+/// The declared property `name` of `obj`, an object of exactly this class (`is_exact_instance`):
+/// its slot, dereferenced; `None` for an unknown name or before registration. An unset property
+/// reads as null.
+pub fn slot(obj: &ZendObject, name: &str) -> Option<Zval> {
+    let offsets = SLOTS.get()?;
+    let i = PROPS.iter().position(|(n, _)| *n == name)?;
+    // SAFETY: `obj` is a live object of the class whose property offsets these are; a slot is a
+    // valid zval (UNDEF when unset) for the object's lifetime.
+    let z = unsafe { ptr::from_ref(obj).cast::<u8>().add(offsets[i] as usize).cast::<Zval>().as_ref()? };
+    let z = z.dereference();
+    Some(if z.get_type() == DataType::Undef { Zval::null() } else { z.shallow_clone() })
+}
+
+/// Reads the property offsets from the registered class.
+fn property_offsets(ce: &ext_php_rs::zend::ClassEntry) -> Option<[u32; PROPS.len()]> {
+    let mut out = [0u32; PROPS.len()];
+    for (i, (name, _)) in PROPS.iter().enumerate() {
+        let info = ce.properties_info.get(*name)?;
+        // SAFETY: `properties_info` maps names to IS_PTR zvals holding `zend_property_info`.
+        let info = unsafe { info.value.ptr.cast::<ext_php_rs::ffi::zend_property_info>().as_ref()? };
+        out[i] = info.offset;
+    }
+    Some(out)
 }
 
 /// Nothing to add to the module builder: the class is registered at MINIT by
@@ -194,6 +225,9 @@ pub(crate) fn register_class() -> Result<(), String> {
         .register()
         .map_err(|e| format!("{CLASS_NAME}: {e}"))?;
     CLASS.set(engine_class(CLASS_NAME)?);
+    if let Some(offsets) = CLASS.get().and_then(property_offsets) {
+        let _ = SLOTS.set(offsets);
+    }
     Ok(())
 }
 

@@ -40,9 +40,8 @@ fn member_zval(attrs: &Zval, name: &str) -> Option<Zval> {
     }
     let obj = attrs.object()?;
     if super::bucketing_attributes::is_exact_instance(obj) {
-        if let Ok(props) = obj.get_properties() {
-            // declared properties are INDIRECT entries pointing at the slots (UNDEF when unset)
-            return Some(props.get(name).map_or_else(Zval::null, |z| z.dereference().dereference().shallow_clone()));
+        if let Some(z) = super::bucketing_attributes::slot(obj, name) {
+            return Some(z);
         }
     }
     Some(read_property(obj, name))
@@ -54,6 +53,13 @@ fn member_zval(attrs: &Zval, name: &str) -> Option<Zval> {
 #[derive(Default)]
 pub struct ConvertedArrays {
     entries: RefCell<Vec<(Zval, Rc<Value>)>>,
+}
+
+/// True when the array holds only values (no references, no objects) at every depth: such an array,
+/// while held, cannot change without PHP separating it into a new array.
+fn is_plain(z: &Zval, depth: usize) -> bool {
+    let Some(arr) = z.array() else { return !z.is_reference() && !z.is_object() };
+    depth < 64 && arr.values().all(|v| is_plain(v, depth + 1))
 }
 
 /// Most arrays kept (location and visitor properties of a couple of call sites).
@@ -69,6 +75,9 @@ impl ConvertedArrays {
             return v.clone();
         }
         let value = Rc::new(zval_to_value(&z));
+        if !is_plain(&z, 0) {
+            return value; // a reference or an object inside can change without a new array
+        }
         let mut entries = self.entries.borrow_mut();
         if entries.len() >= CONVERTED_ARRAYS {
             entries.remove(0);

@@ -47,7 +47,38 @@ final class ExperienceDecisionTest extends TestCase
             'only visitor properties' => [['visitorProperties' => ['plan' => 'premium']]],
             'empty BucketingAttributes' => [new BucketingAttributes()],
             'BucketingAttributes with empty locationProperties' => [new BucketingAttributes(['locationProperties' => []])],
+            'BucketingAttributes with locationProperties unset' => [(static function (): BucketingAttributes {
+                $a = new BucketingAttributes(['locationProperties' => ['any' => 'thing']]);
+                unset($a->locationProperties);
+                return $a;
+            })()],
         ];
+    }
+
+    /**
+     * The same attributes object used again after it changed (in place, through a reference, or by
+     * a setter) is read anew: properties are never served from a stale conversion.
+     */
+    public function testAReusedAttributesObjectIsReadAfterEachChange(): void
+    {
+        $context = Fixtures::sdk(self::openConfig(['locations' => [], 'site_area' => [
+            'OR' => [['AND' => [['OR_WHEN' => [['rule_type' => 'url', 'matching' => ['match_type' => 'contains', 'negated' => false], 'key' => 'url', 'value' => 'checkout']]]]]],
+        ]]))->createContext('reuse');
+        $attrs = new BucketingAttributes(['locationProperties' => ['url' => 'https://shop.example.com/checkout']]);
+        $this->assertNotNull($context->runExperience('open', $attrs));
+        $attrs->locationProperties['url'] = 'https://shop.example.com/home';
+        $this->assertNull($context->runExperience('open', $attrs), 'changed in place');
+        $url = &$attrs->locationProperties['url'];
+        $url = 'https://shop.example.com/checkout/step-2';
+        $this->assertNotNull($context->runExperience('open', $attrs), 'changed through a reference');
+        $url = 'https://shop.example.com/home';
+        $this->assertNull($context->runExperience('open', $attrs), 'changed again through the same reference');
+        $attrs->setLocationProperties(['url' => 'https://shop.example.com/cart']);
+        $this->assertNull($context->runExperience('open', $attrs), 'replaced by the setter');
+        $plain = ['locationProperties' => ['url' => 'https://shop.example.com/checkout']];
+        $this->assertNotNull($context->runExperience('open', $plain));
+        $plain['locationProperties']['url'] = 'https://shop.example.com/home';
+        $this->assertNull($context->runExperience('open', $plain), 'a plain array changed in place');
     }
 
     /** @dataProvider withoutLocationProperties */
