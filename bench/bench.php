@@ -346,7 +346,7 @@ function caseW5(): void
         $heapSamples[] = $heap === null ? 0 : (mallocInUse() - $heap) / 1000;
     }
     emit('W5', 'retained after each request in one CLI process: Zend heap', 'bytes/request', $samples, 1.0, '',
-        ['why' => 'each create() registers a shutdown function that keeps its instance until the process ends']);
+        ['why' => 'all requests of this loop run in one PHP request: what the request end would free (its bookkeeping) stays']);
     emit('W5', 'retained after each request in one CLI process: C heap', 'bytes/request', $heapSamples, 1.0);
 }
 

@@ -175,7 +175,15 @@ impl Instance {
 /// Remembers that `instance` has visitor documents to write by the end of the request.
 pub fn write_at_request_end(instance: &Rc<Instance>) {
     if !instance.request_end_write.replace(true) {
-        REQUEST_END.with(|r| r.writers.borrow_mut().push(Rc::downgrade(instance)));
+        REQUEST_END.with(|r| {
+            let mut writers = r.writers.borrow_mut();
+            // A `Weak` keeps its instance's allocation: drop those of freed instances now and then
+            // (long CLI loops create many SDKs in one request).
+            if writers.len() >= 16 && writers.len().is_power_of_two() {
+                writers.retain(|w| w.strong_count() > 0);
+            }
+            writers.push(Rc::downgrade(instance));
+        });
     }
     register_shutdown();
 }
