@@ -20,10 +20,11 @@ build:
 	cargo build --release
 	@test -f $(SO)
 
-## test: engine and binding tests (cargo), then PHPUnit against the built extension
+## test: engine and binding tests (cargo), PHPUnit against the built extension, a short fuzzing smoke
 test: deps build
 	cargo test --workspace --release
 	$(PHP) -d extension=$(SO) $(PHPUNIT) -c tests/php/phpunit.xml
+	$(MAKE) --no-print-directory fuzz-smoke
 
 include packaging.mk
 include bench/bench.mk

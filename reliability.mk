@@ -3,11 +3,22 @@
 FUZZ_SECONDS ?= 60
 LOAD_SECONDS ?= 30
 
-.PHONY: fuzz valgrind reliability reliability-long load
+.PHONY: fuzz fuzz-smoke valgrind reliability reliability-long load
 
 ## fuzz: every cargo-fuzz target of fuzz/ for FUZZ_SECONDS s (default 60); crashes kept in fuzz/regressions/
 fuzz:
 	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh
+
+## fuzz-smoke: every fuzz target for FUZZ_SMOKE_SECONDS s (default 15; part of `make test`); installs
+## cargo-fuzz under target/tools when missing (kept with the cached target/)
+FUZZ_SMOKE_SECONDS ?= 15
+fuzz-smoke:
+	@PATH="$(CURDIR)/target/tools/bin:$$PATH"; \
+	if ! cargo fuzz --version >/dev/null 2>&1; then \
+		echo "installing cargo-fuzz into target/tools"; \
+		cargo install --quiet --locked --root "$(CURDIR)/target/tools" cargo-fuzz; \
+	fi; \
+	FUZZ_SECONDS=$(FUZZ_SMOKE_SECONDS) scripts/fuzz.sh
 
 ## valgrind: PHPUnit under valgrind memcheck; fails on invalid reads/writes or definitely-lost blocks from the extension (VALGRIND_ARGS=tests/php/Reliability narrows it)
 valgrind: build
