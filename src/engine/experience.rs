@@ -168,12 +168,12 @@ impl<'c> Decider<'c> {
                 None => Outcome::NotDecided,
             };
         }
-        if let Err(outcome) = self.check(exp, input, ov.ignore_location, data, fx) {
-            return outcome;
-        }
+        let stored = match self.check(exp, input, ov.ignore_location, data, fx) {
+            Ok(stored) => stored,
+            Err(outcome) => return outcome,
+        };
         let forced = ov.force_variation_id.and_then(|id| exp.variations.iter().find(|v| v.id == id));
-        let stored = store_data::stored_variation(data, &exp.id);
-        if let Some(variation) = stored.and_then(|s| exp.variations.iter().find(|v| v.id == s)) {
+        if let Some(variation) = stored {
             if forced.is_none_or(|f| f.id == variation.id) {
                 return Outcome::Variation { experience: exp, variation, bucket_value: None };
             }
@@ -207,10 +207,11 @@ impl<'c> Decider<'c> {
     /// Eligibility in the order of §4.3 (with the location-selection write of §4.3.1, nothing
     /// else); `Err` carries the non-served outcome.
     pub fn check_eligibility(&self, exp: &'c Experience, input: &DecisionInput<'_>, data: &mut Value, fx: &mut Effects<'c>) -> Result<(), Outcome<'c>> {
-        self.check(exp, input, false, data, fx)
+        self.check(exp, input, false, data, fx).map(|_| ())
     }
 
-    fn check(&self, exp: &'c Experience, input: &DecisionInput<'_>, ignore_location: bool, data: &mut Value, fx: &mut Effects<'c>) -> Result<(), Outcome<'c>> {
+    /// Eligibility; `Ok` carries the stored variation (one of the experience's) when there is one.
+    fn check(&self, exp: &'c Experience, input: &DecisionInput<'_>, ignore_location: bool, data: &mut Value, fx: &mut Effects<'c>) -> Result<Option<&'c Variation>, Outcome<'c>> {
         let not = |r| Err(Outcome::NotEligible(r));
         if self.config.is_archived(&exp.id) {
             return not(NotEligible::Archived);
@@ -218,8 +219,8 @@ impl<'c> Decider<'c> {
         if exp.environment.as_deref().is_some_and(|e| e != input.environment) {
             return not(NotEligible::Environment);
         }
-        let is_bucketed = store_data::stored_variation(data, &exp.id)
-            .is_some_and(|s| exp.variations.iter().any(|v| v.id == s));
+        let stored = store_data::stored_variation(data, &exp.id).and_then(|s| exp.variations.iter().find(|v| v.id == s));
+        let is_bucketed = stored.is_some();
         if !ignore_location {
             match self.location_matches(exp, input, data, fx) {
                 Ok(true) => {}
@@ -241,7 +242,7 @@ impl<'c> Decider<'c> {
         if exp.variations.is_empty() {
             return not(NotEligible::NoVariations);
         }
-        Ok(())
+        Ok(stored)
     }
 
     /// §4.3 step 5, with the location selection side effects of §4.3.1.

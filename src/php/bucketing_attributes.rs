@@ -42,7 +42,19 @@ pub fn is_exact_instance(obj: &ZendObject) -> bool {
 /// reads as null.
 pub fn slot(obj: &ZendObject, name: &str) -> Option<Zval> {
     let offsets = SLOTS.get()?;
-    let i = PROPS.iter().position(|(n, _)| *n == name)?;
+    let i = match name {
+        "environment" => 0,
+        "locationProperties" => 1,
+        "visitorProperties" => 2,
+        "typeCasting" => 3,
+        "experienceKeys" => 4,
+        "updateVisitorProperties" => 5,
+        "forceVariationId" => 6,
+        "enableTracking" => 7,
+        "ignoreLocationProperties" => 8,
+        _ => return None,
+    };
+    debug_assert_eq!(PROPS[i].0, name);
     // SAFETY: `obj` is a live object of the class whose property offsets these are; a slot is a
     // valid zval (UNDEF when unset) for the object's lifetime.
     let z = unsafe { ptr::from_ref(obj).cast::<u8>().add(offsets[i] as usize).cast::<Zval>().as_ref()? };
@@ -257,7 +269,19 @@ impl BucketingAttributes {
     }
 
     fn value(&self, name: &str) -> Option<&Zval> {
-        let i = PROPS.iter().position(|(n, _)| *n == name)?;
+        let i = match name {
+        "environment" => 0,
+        "locationProperties" => 1,
+        "visitorProperties" => 2,
+        "typeCasting" => 3,
+        "experienceKeys" => 4,
+        "updateVisitorProperties" => 5,
+        "forceVariationId" => 6,
+        "enableTracking" => 7,
+        "ignoreLocationProperties" => 8,
+        _ => return None,
+    };
+    debug_assert_eq!(PROPS[i].0, name);
         self.values[i].as_ref()
     }
 
