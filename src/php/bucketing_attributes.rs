@@ -42,6 +42,16 @@ pub fn is_exact_instance(obj: &ZendObject) -> bool {
 /// reads as null.
 pub fn slot(obj: &ZendObject, name: &str) -> Option<Zval> {
     let offsets = SLOTS.get()?;
+    let i = prop_index(name)?;
+    // SAFETY: `obj` is a live object of the class whose property offsets these are; a slot is a
+    // valid zval (UNDEF when unset) for the object's lifetime.
+    let z = unsafe { ptr::from_ref(obj).cast::<u8>().add(offsets[i] as usize).cast::<Zval>().as_ref()? };
+    let z = z.dereference();
+    Some(if z.get_type() == DataType::Undef { Zval::null() } else { z.shallow_clone() })
+}
+
+/// Index of property `name` in `PROPS` (a match: no string search on the hot path).
+fn prop_index(name: &str) -> Option<usize> {
     let i = match name {
         "environment" => 0,
         "locationProperties" => 1,
@@ -55,11 +65,7 @@ pub fn slot(obj: &ZendObject, name: &str) -> Option<Zval> {
         _ => return None,
     };
     debug_assert_eq!(PROPS[i].0, name);
-    // SAFETY: `obj` is a live object of the class whose property offsets these are; a slot is a
-    // valid zval (UNDEF when unset) for the object's lifetime.
-    let z = unsafe { ptr::from_ref(obj).cast::<u8>().add(offsets[i] as usize).cast::<Zval>().as_ref()? };
-    let z = z.dereference();
-    Some(if z.get_type() == DataType::Undef { Zval::null() } else { z.shallow_clone() })
+    Some(i)
 }
 
 /// Reads the property offsets from the registered class.
@@ -269,19 +275,7 @@ impl BucketingAttributes {
     }
 
     fn value(&self, name: &str) -> Option<&Zval> {
-        let i = match name {
-        "environment" => 0,
-        "locationProperties" => 1,
-        "visitorProperties" => 2,
-        "typeCasting" => 3,
-        "experienceKeys" => 4,
-        "updateVisitorProperties" => 5,
-        "forceVariationId" => 6,
-        "enableTracking" => 7,
-        "ignoreLocationProperties" => 8,
-        _ => return None,
-    };
-    debug_assert_eq!(PROPS[i].0, name);
+        let i = prop_index(name)?;
         self.values[i].as_ref()
     }
 

@@ -173,7 +173,7 @@ impl Context {
         }
     }
 
-    /// Events and logs for engine side effects (tracking delivery arrives with issue 5).
+    /// Events, tracking events and logs for the engine's side effects.
     fn perform(&self, fx: &Effects<'_>) {
         for effect in &fx.list {
             match effect {
