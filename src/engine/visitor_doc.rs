@@ -9,6 +9,7 @@
 //! at once, as the official PHP SDK does.
 
 use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
 use std::rc::{Rc, Weak};
 
 /// Documents whose Context was freed with changes still unwritten (its destructor did not run, e.g.
@@ -59,27 +60,39 @@ impl VisitorDoc {
     }
 }
 
-/// The documents of one SDK instance with unwritten changes (weak: a Context owns its document).
+/// The documents of one SDK instance by visitor key (weak: a Context owns its document), and the
+/// orphans of freed Contexts. Lookups by key are constant time, so many live Contexts on one SDK
+/// (a long-running worker) cost nothing per new Context.
 #[derive(Debug, Default)]
 pub struct PendingWrites {
-    docs: RefCell<Vec<Weak<VisitorDoc>>>,
+    docs: RefCell<HashMap<String, Vec<Weak<VisitorDoc>>>>,
+    /// Documents added since the last sweep of dead entries.
+    added: Cell<usize>,
     orphans: Orphans,
 }
 
 impl PendingWrites {
     /// Remembers a live document (every Context's, so changes made for its visitor through another
-    /// Context reach it: `loaded`).
+    /// Context reach it: `loaded`). Dead entries are swept now and then (amortised constant time).
     pub fn add(&self, doc: &Rc<VisitorDoc>) {
         let mut docs = self.docs.borrow_mut();
-        docs.retain(|d| d.strong_count() > 0);
-        if !docs.iter().any(|d| std::ptr::eq(d.as_ptr(), Rc::as_ptr(doc))) {
-            docs.push(Rc::downgrade(doc));
+        let added = self.added.get() + 1;
+        if added >= 64 && added * 2 >= docs.len() {
+            docs.retain(|_, list| {
+                list.retain(|d| d.strong_count() > 0);
+                !list.is_empty()
+            });
+            self.added.set(0);
+        } else {
+            self.added.set(added);
         }
+        docs.entry(doc.key.clone()).or_default().push(Rc::downgrade(doc));
     }
 
     /// The live, loaded document of visitor `key`, if a Context holds one.
     pub fn loaded(&self, key: &str) -> Option<Rc<VisitorDoc>> {
-        self.docs.borrow().iter().filter_map(Weak::upgrade).find(|d| d.key == key && d.data.borrow().is_some())
+        let docs = self.docs.borrow();
+        docs.get(key)?.iter().filter_map(Weak::upgrade).find(|d| d.data.borrow().is_some())
     }
 
     /// Where a Context freed with unwritten changes leaves its document (`VisitorDoc::take_pending`).
@@ -89,22 +102,27 @@ impl PendingWrites {
 
     /// True when no live document has unwritten changes and no orphan waits.
     pub fn is_empty(&self) -> bool {
-        self.orphans.borrow().is_empty() && self.docs.borrow().iter().filter_map(Weak::upgrade).all(|d| !d.is_dirty())
+        self.orphans.borrow().is_empty()
+            && self.docs.borrow().values().flatten().filter_map(Weak::upgrade).all(|d| !d.is_dirty())
     }
 
     /// Everything to write now, for the visitor `key` or (`None`) for all: `(key, document)`.
     pub fn drain(&self, key: Option<&str>) -> Vec<(String, Value)> {
-        let docs: Vec<Rc<VisitorDoc>> = self.docs.borrow().iter().filter_map(Weak::upgrade).collect();
-        let mut out: Vec<(String, Value)> = docs
-            .iter()
-            .filter(|d| key.is_none_or(|k| d.key == k))
-            .filter_map(|d| d.take_pending().map(|v| (d.key.clone(), v)))
-            .collect();
-        self.docs.borrow_mut().retain(|d| d.strong_count() > 0);
+        let docs: Vec<Rc<VisitorDoc>> = {
+            let map = self.docs.borrow();
+            match key {
+                Some(k) => map.get(k).into_iter().flatten().filter_map(Weak::upgrade).collect(),
+                None => map.values().flatten().filter_map(Weak::upgrade).collect(),
+            }
+        };
+        let mut out: Vec<(String, Value)> =
+            docs.iter().filter_map(|d| d.take_pending().map(|v| (d.key.clone(), v))).collect();
         let mut orphans = self.orphans.borrow_mut();
-        let (mine, rest): (Vec<_>, Vec<_>) = orphans.drain(..).partition(|(k, _)| key.is_none_or(|want| k == want));
-        *orphans = rest;
-        out.extend(mine);
+        if !orphans.is_empty() {
+            let (mine, rest): (Vec<_>, Vec<_>) = orphans.drain(..).partition(|(k, _)| key.is_none_or(|want| k == want));
+            *orphans = rest;
+            out.extend(mine);
+        }
         out
     }
 }
@@ -137,5 +155,18 @@ mod tests {
         assert!(!pending.is_empty(), "an orphan is pending");
         assert_eq!(pending.drain(Some("k")), vec![("k".to_string(), json!(1))]);
         assert!(pending.is_empty());
+    }
+
+    #[test]
+    fn dead_documents_are_swept() {
+        let pending = PendingWrites::default();
+        let alive = VisitorDoc::new("alive".into());
+        pending.add(&alive);
+        for i in 0..10_000 {
+            let doc = VisitorDoc::new(format!("v{i}"));
+            pending.add(&doc);
+        }
+        assert!(pending.docs.borrow().len() <= 130, "swept: {}", pending.docs.borrow().len());
+        assert!(pending.docs.borrow().contains_key("alive"));
     }
 }
