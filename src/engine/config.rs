@@ -279,10 +279,6 @@ impl Config {
         self.features.iter().find(|f| f.key == key)
     }
 
-    pub fn feature_by_id(&self, id: &str) -> Option<&Feature> {
-        self.features.iter().find(|f| f.id == id)
-    }
-
     /// `getConfigEntity` / `getConfigEntityById` (§1.4.2): the raw entity whose `field`
     /// (`"key"` or `"id"`) equals `wanted` as a string, for an `EntityType` value.
     pub fn entity(&self, entity_type: &str, field: &str, wanted: &str) -> Option<&Value> {

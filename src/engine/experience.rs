@@ -3,7 +3,7 @@
 //! The caller loads the visitor's StoreData once and passes it as `&mut Value`; every change is
 //! applied to it (and reported through `changed`) so the caller writes the store at most once.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::bucketing::{Arm, layout_for_version, select_arm};
 use crate::config::{Config, Experience, RuleEntity, Variation};
@@ -132,12 +132,6 @@ impl Effects<'_> {
     }
 }
 
-fn single_key(key: &str, value: Value) -> Value {
-    let mut m = Map::new();
-    m.insert(key.to_string(), value);
-    Value::Object(m)
-}
-
 fn has_rules(rules: &Value) -> bool {
     match rules {
         Value::Object(m) => !m.is_empty(),
@@ -196,7 +190,7 @@ impl<'c> Decider<'c> {
         let segments = ov.enable_tracking.then(|| wire_segments(&store_data::segments(data))).flatten();
         fx.data_changed |= store_data::put_bucketing(data, &exp.id, &variation.id);
         if input.update_visitor_properties && !store_data::is_empty(input.visitor_properties) {
-            fx.put(data, &single_key("segments", input.visitor_properties.clone()));
+            fx.put(data, &store_data::patch("segments", input.visitor_properties.clone()));
         }
         if ov.enable_tracking {
             fx.list.push(Effect::Bucketed { experience_id: exp.id.clone(), variation_id: variation.id.clone(), segments });
@@ -302,7 +296,7 @@ impl<'c> Decider<'c> {
         };
         if let Some(list) = list {
             let list = Value::Array(list.into_iter().map(Value::String).collect());
-            fx.put(data, &single_key("locations", list));
+            fx.put(data, &store_data::patch("locations", list));
         }
         match first_error {
             Some(e) => Err(e),

@@ -5,12 +5,12 @@ use serde_json::Value;
 use crate::config::Config;
 use crate::experience::Effects;
 use crate::rules::{RuleError, RuleOptions};
-use crate::store_data::{self, filter_report_segments, segments_patch};
+use crate::store_data::{self, filter_report_segments};
 
 /// `putSegments` (§10.2): stores only the report keys of `props`; nothing when there are none.
 pub fn put_segments(data: &mut Value, props: &Value, fx: &mut Effects<'_>) {
     if let (Some(segments), _) = filter_report_segments(props) {
-        fx.put(data, &segments_patch(Value::Object(segments)));
+        fx.put(data, &store_data::patch("segments", Value::Object(segments)));
     }
 }
 

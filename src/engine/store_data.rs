@@ -173,11 +173,7 @@ pub fn put_bucketing(data: &mut Value, experience_id: &str, variation_id: &str) 
             }
         }
     }
-    let mut inner = Map::new();
-    inner.insert(experience_id.to_owned(), Value::String(variation_id.to_owned()));
-    let mut patch = Map::new();
-    patch.insert("bucketing".to_owned(), Value::Object(inner));
-    put_data_in_place(data, &Value::Object(patch))
+    put_data_in_place(data, &patch("bucketing", patch(experience_id, Value::String(variation_id.to_owned()))))
 }
 
 /// True when `data` has exactly the four keys, in order.
@@ -200,10 +196,10 @@ pub fn filter_report_segments(props: &Value) -> (Option<Map<String, Value>>, Opt
     (some(segments), some(others))
 }
 
-/// A `{"segments": ...}` patch for `put_data`.
-pub fn segments_patch(segments: Value) -> Value {
+/// `{key: value}`: a one-member `put_data` patch (`patch("segments", …)`), or its inner map.
+pub fn patch(key: &str, value: Value) -> Value {
     let mut m = Map::new();
-    m.insert("segments".into(), segments);
+    m.insert(key.to_owned(), value);
     Value::Object(m)
 }
 

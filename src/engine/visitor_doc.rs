@@ -50,6 +50,18 @@ impl VisitorDoc {
         self.dirty.set(true);
     }
 
+    /// `put_data` of `patch` on the loaded document, marking it dirty when that changed it; `false`
+    /// (nothing done) when the document is not loaded.
+    pub fn apply(&self, patch: &Value) -> bool {
+        let mut data = self.data.borrow_mut();
+        let Some(doc) = data.as_mut() else { return false };
+        let changed = crate::store_data::put_data_in_place(doc, patch);
+        if changed {
+            self.dirty.set(true);
+        }
+        changed
+    }
+
     /// A copy of the document to write, clearing the dirty mark; `None` when nothing is pending.
     /// (A copy: the write calls the user's store, which may re-enter this Context.)
     pub fn take_pending(&self) -> Option<Value> {
@@ -100,12 +112,6 @@ impl PendingWrites {
         self.orphans.clone()
     }
 
-    /// True when no live document has unwritten changes and no orphan waits.
-    pub fn is_empty(&self) -> bool {
-        self.orphans.borrow().is_empty()
-            && self.docs.borrow().values().flatten().filter_map(Weak::upgrade).all(|d| !d.is_dirty())
-    }
-
     /// Everything to write now, for the visitor `key` or (`None`) for all: `(key, document)`.
     pub fn drain(&self, key: Option<&str>) -> Vec<(String, Value)> {
         let docs: Vec<Rc<VisitorDoc>> = {
@@ -146,15 +152,25 @@ mod tests {
         assert!(pending.drain(None).is_empty(), "written once");
         assert!(pending.loaded("k").is_some_and(|d| Rc::ptr_eq(&d, &doc)));
         assert!(pending.loaded("other").is_none());
-        assert!(pending.is_empty());
         doc.mark_dirty();
-        pending.add(&doc);
-        assert!(!pending.is_empty());
         pending.orphans().borrow_mut().push(("k".into(), json!(1)));
         drop(doc);
-        assert!(!pending.is_empty(), "an orphan is pending");
-        assert_eq!(pending.drain(Some("k")), vec![("k".to_string(), json!(1))]);
-        assert!(pending.is_empty());
+        assert_eq!(pending.drain(Some("k")), vec![("k".to_string(), json!(1))], "the orphan, not the dropped document");
+        assert!(pending.drain(None).is_empty());
+    }
+
+    #[test]
+    fn a_patch_applies_to_a_loaded_document_only() {
+        let doc = VisitorDoc::new("k".into());
+        assert!(!doc.apply(&json!({"segments": {"tier": "gold"}})), "not loaded: nothing done");
+        assert_eq!(doc.take_pending(), None);
+        doc.put_back(json!({"bucketing": {"1": "2"}, "locations": [], "segments": [], "goals": []}));
+        assert!(doc.apply(&json!({"segments": {"tier": "gold"}})));
+        assert!(!doc.apply(&json!({"segments": {"tier": "gold"}})), "unchanged");
+        assert_eq!(
+            doc.take_pending(),
+            Some(json!({"bucketing": {"1": "2"}, "locations": [], "segments": {"tier": "gold"}, "goals": []}))
+        );
     }
 
     #[test]

@@ -12,7 +12,7 @@ use convert_sdk_engine::experience::{Decider, DecisionInput, Effect, Effects, No
 use convert_sdk_engine::features::{CollectContext, FeatureEntry, FeatureFilter, FeatureWarning, collect_with};
 use convert_sdk_engine::merge::{deep_merge, is_php_array};
 use convert_sdk_engine::segments::{CustomSegmentsOutcome, put_segments, run_custom_segments};
-use convert_sdk_engine::store_data::{self, filter_report_segments, put_data, segments_patch};
+use convert_sdk_engine::store_data::{self, filter_report_segments, put_data};
 use convert_sdk_engine::tracking::{bucketing_event, conversion_event, transaction_event, wire_segments};
 use convert_sdk_engine::value::php_bool;
 use convert_sdk_engine::visitor_doc::{Orphans, VisitorDoc};
@@ -33,8 +33,6 @@ use super::instance::Instance;
 use super::dtos::read_property;
 use super::interfaces::ArrayZval;
 use super::logger::Level;
-
-const CLASS: &str = "ConvertSdk\\Context";
 
 #[php_class]
 #[php(name = "ConvertSdk\\Context")]
@@ -82,10 +80,6 @@ fn same_json(a: Option<&Value>, b: Option<&Value>) -> bool {
         (Some(x), Some(y)) => !x.is_array() && !x.is_object() && x == y,
         _ => false,
     }
-}
-
-fn func(method: &str) -> String {
-    format!("{CLASS}::{method}")
 }
 
 /// `"ConvertSdk\\Context::<name>"` as a constant (no formatting on the hot path).
@@ -303,9 +297,10 @@ impl Context {
         }
     }
 
-    fn attributes(&self, z: Option<&Zval>, method: &str, position: u32) -> PhpResult<CallAttributes> {
+    /// The `$attributes` argument of `function` (a `method!` name).
+    fn attributes(&self, z: Option<&Zval>, function: &str, position: u32) -> PhpResult<CallAttributes> {
         CallAttributes::from_arg(z, &self.converted).map_err(|()| {
-            type_error(&func(method), position, "attributes", "?OpenAPI\\Client\\BucketingAttributes", z.unwrap_or(&Zval::null()))
+            type_error(function, position, "attributes", "?OpenAPI\\Client\\BucketingAttributes", z.unwrap_or(&Zval::null()))
         })
     }
 }
@@ -329,7 +324,7 @@ impl Context {
     #[php(optional = attributes)]
     pub fn run_experience(&self, experienceKey: &Zval, attributes: Option<&Zval>) -> PhpResult<Option<BucketedVariation>> {
         let key = string_arg(experienceKey, method!("runExperience"), 1, "experienceKey")?;
-        let attrs = self.attributes(attributes, "runExperience", 2)?;
+        let attrs = self.attributes(attributes, method!("runExperience"), 2)?;
         let outcome_dto = self.decide_with(&attrs, |decider, input, ov, data, fx| {
             let outcome = match decider.config.experience_by_key(&key) {
                 Some(e) => decider.decide_with(e, input, ov, data, fx),
@@ -346,7 +341,7 @@ impl Context {
     /// `runExperiences(?BucketingAttributes $attributes = null): BucketedVariation[]` (config order).
     #[php(optional = attributes)]
     pub fn run_experiences(&self, attributes: Option<&Zval>) -> PhpResult<Vec<BucketedVariation>> {
-        let attrs = self.attributes(attributes, "runExperiences", 1)?;
+        let attrs = self.attributes(attributes, method!("runExperiences"), 1)?;
         let list: Vec<BucketedVariation> = self.decide_with(&attrs, |decider, input, ov, data, fx| {
             let config = decider.config;
             config.experiences.iter().filter_map(|e| self.variation_dto(&e.key, &decider.decide_with(e, input, ov, data, fx))).collect()
@@ -361,7 +356,7 @@ impl Context {
     #[php(optional = attributes)]
     pub fn run_feature(&self, key: &Zval, attributes: Option<&Zval>) -> PhpResult<Option<BucketedFeature>> {
         let key = string_arg(key, method!("runFeature"), 1, "key")?;
-        let attrs = self.attributes(attributes, "runFeature", 2)?;
+        let attrs = self.attributes(attributes, method!("runFeature"), 2)?;
         let Some(declared) = self.config.feature_by_key(&key) else {
             return Ok(None);
         };
@@ -387,7 +382,7 @@ impl Context {
     /// `runFeatures(?BucketingAttributes $attributes = null): BucketedFeature[]` (§8.2).
     #[php(optional = attributes)]
     pub fn run_features(&self, attributes: Option<&Zval>) -> PhpResult<Vec<BucketedFeature>> {
-        let attrs = self.attributes(attributes, "runFeatures", 1)?;
+        let attrs = self.attributes(attributes, method!("runFeatures"), 1)?;
         let mut warnings = Vec::new();
         let entries = self.decide_with(&attrs, |decider, input, ov, data, fx| {
             let ctx = CollectContext { filter: FeatureFilter::default(), type_casting: attrs.type_casting, overrides: *ov };
@@ -496,7 +491,7 @@ impl Context {
         let id = bytes_arg(visitorId, method!("updateVisitorProperties"), 1, "visitorId")?;
         let props = optional_array(Some(visitorProperties), method!("updateVisitorProperties"), 2, "visitorProperties")?
             .ok_or_else(|| type_error(method!("updateVisitorProperties"), 2, "visitorProperties", "array", visitorProperties))?;
-        let patch = segments_patch(zval_to_value(props));
+        let patch = store_data::patch("segments", zval_to_value(props));
         if self.in_preview() {
             return Ok(());
         }
@@ -506,11 +501,7 @@ impl Context {
             let key = self.instance().store_key(&self.config, &id);
             // A Context of that visitor holds its data: change it there, so its next write keeps it.
             if let Some(doc) = self.instance().pending.loaded(&key) {
-                let mut data = doc.take().unwrap_or_default();
-                let changed = convert_sdk_engine::store_data::put_data_in_place(&mut data, &patch);
-                doc.put_back(data);
-                if changed {
-                    doc.mark_dirty();
+                if doc.apply(&patch) {
                     self.note_pending_write(&key);
                 }
                 return Ok(());
@@ -525,13 +516,13 @@ impl Context {
     /// `getConfigEntity(string $key, string $entityType): ?array`.
     pub fn get_config_entity(&self, key: &Zval, entityType: &Zval) -> PhpResult<Option<ArrayZval>> {
         let key = string_arg(key, method!("getConfigEntity"), 1, "key")?;
-        self.entity(&key, "key", entityType, "getConfigEntity")
+        self.entity(&key, "key", entityType, method!("getConfigEntity"))
     }
 
     /// `getConfigEntityById(string $id, string $entityType): ?array`.
     pub fn get_config_entity_by_id(&self, id: &Zval, entityType: &Zval) -> PhpResult<Option<ArrayZval>> {
         let id = string_arg(id, method!("getConfigEntityById"), 1, "id")?;
-        self.entity(&id, "id", entityType, "getConfigEntityById")
+        self.entity(&id, "id", entityType, method!("getConfigEntityById"))
     }
 
     /// `getVisitorData(): array`: the visitor's StoreData (`[]` when nothing is stored).
@@ -673,10 +664,10 @@ impl Context {
         self.preview.borrow().is_some()
     }
 
-    fn entity(&self, wanted: &str, field: &str, entity_type: &Zval, method: &str) -> PhpResult<Option<ArrayZval>> {
+    fn entity(&self, wanted: &str, field: &str, entity_type: &Zval, function: &str) -> PhpResult<Option<ArrayZval>> {
         let ty = match zval_to_value(entity_type) {
             Value::String(s) => s,
-            _ => return Err(type_error(&func(method), 2, "entityType", "string", entity_type)),
+            _ => return Err(type_error(function, 2, "entityType", "string", entity_type)),
         };
         Ok(self.config.entity(&ty, field, wanted).map(|e| ArrayZval(value_to_zval(e))))
     }

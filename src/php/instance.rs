@@ -31,7 +31,8 @@ pub struct Instance {
     memory: RefCell<MemoryStore>,
     store: Option<VisitorStore>,
     pub tracker: Tracker,
-    /// Visitor documents with changes not yet written (`deferStoreWrites`, `visitor_doc` module).
+    /// The live visitor documents of this instance's Contexts and those with changes not yet
+    /// written (`deferStoreWrites`, `visitor_doc` module).
     pub pending: PendingWrites,
     /// `changes` of served variations as PHP arrays, built once.
     pub changes: ChangesCache,

@@ -109,12 +109,6 @@ impl Instance {
     }
 }
 
-impl Tracker {
-    pub fn is_empty(&self) -> bool {
-        self.queue.borrow().is_empty()
-    }
-}
-
 /// Request-scoped bookkeeping of the request-end release (§1.2 step 5), emptied at RSHUTDOWN (never
 /// carried into the next request).
 struct RequestEnd {
@@ -205,9 +199,10 @@ pub fn register_shutdown() {
     }
 }
 
-/// The shutdown function: writes pending visitor documents, then releases the instances queued so far. Events queued while it runs (by a
-/// listener of the release) register no new hook, so such a listener cannot loop; they are released
-/// by the hook of a later `create()` or `pin()`, or dropped at request end.
+/// The shutdown function: writes pending visitor documents, then releases the instances queued so
+/// far. Events queued while it runs (by a listener of the release) register no new hook, so such a
+/// listener cannot loop; they are released by the hook of a later `create()` or `pin()`, or dropped
+/// at request end.
 fn release_at_shutdown() {
     let pending = take_pending();
     if userland::is_unwinding() {
