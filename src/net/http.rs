@@ -67,6 +67,8 @@ pub fn check_scheme(url: &str) -> Result<(), TransportError> {
     }
 }
 
+use crate::coalescing::CoalescingConnector;
+use ureq::unversioned::transport::Connector;
 use crate::resolver::CachingResolver;
 
 /// One agent per process: connections to the config CDN and the tracking endpoint are kept alive
@@ -80,7 +82,8 @@ static AGENT: LazyLock<ureq::Agent> = LazyLock::new(|| {
         .output_buffer_size(IO_BUFFER_BYTES)
         .max_response_header_size(IO_BUFFER_BYTES)
         .build();
-    ureq::Agent::with_parts(config, ureq::unversioned::transport::DefaultConnector::default(), CachingResolver::default())
+    let connector = ureq::unversioned::transport::DefaultConnector::default().chain(CoalescingConnector);
+    ureq::Agent::with_parts(config, connector, CachingResolver::default())
 });
 
 /// A request on the shared agent with this request's bounds.
