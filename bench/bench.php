@@ -360,7 +360,7 @@ function caseLoop(): void
     [$scenario, $n] = [$GLOBALS['argv'][2] ?? 'w1-sdkKey', (int) ($GLOBALS['argv'][3] ?? 2000)];
     $attrs = attributes();
     $request = static function (string $mode, int $size, int $i) use ($attrs): void {
-        $sdk = \ConvertSdk\ConvertSDK::create(options($mode, $size, null, null, ['network' => ['tracking' => false]]));
+        $sdk = \ConvertSdk\ConvertSDK::create(options($mode, $size, null));
         $context = $sdk->createContext("loop-$i", VISITOR);
         foreach (experienceKeys($size) as $key) {
             $context->runExperience($key, $attrs);
@@ -368,6 +368,7 @@ function caseLoop(): void
         $context->runFeature('feature-0', $attrs);
         $context->runFeature('feature-1', $attrs);
         $context->trackConversion('purchase');
+        $sdk->flush();
     };
     match ($scenario) {
         'w1-sdkKey', 'w1-data', 'w3-500' => (static function () use ($scenario, $n, $request): void {

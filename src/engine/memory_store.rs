@@ -3,22 +3,22 @@
 
 use std::collections::{HashMap, VecDeque};
 
-use serde_json::Value;
+use crate::visitor_doc::SharedDoc;
 
 pub const CAPACITY: usize = 10_000;
 
 #[derive(Debug, Default)]
 pub struct MemoryStore {
-    entries: HashMap<String, Value>,
+    entries: HashMap<String, SharedDoc>,
     order: VecDeque<String>,
 }
 
 impl MemoryStore {
-    pub fn get(&self, key: &str) -> Option<&Value> {
+    pub fn get(&self, key: &str) -> Option<&SharedDoc> {
         self.entries.get(key)
     }
 
-    pub fn set(&mut self, key: &str, value: Value) {
+    pub fn set(&mut self, key: &str, value: SharedDoc) {
         if let Some(slot) = self.entries.get_mut(key) {
             *slot = value;
             return;
@@ -45,18 +45,19 @@ impl MemoryStore {
 mod tests {
     use super::*;
     use serde_json::json;
+    use std::rc::Rc;
 
     #[test]
     fn evicts_oldest_first_insertion() {
         let mut m = MemoryStore::default();
         for i in 0..CAPACITY {
-            m.set(&format!("k{i}"), json!(i));
+            m.set(&format!("k{i}"), Rc::new(json!(i)));
         }
-        m.set("k0", json!("rewritten")); // does not move k0
-        m.set("new", json!(1));
+        m.set("k0", Rc::new(json!("rewritten"))); // does not move k0
+        m.set("new", Rc::new(json!(1)));
         assert_eq!(m.len(), CAPACITY);
         assert!(m.get("k0").is_none());
-        assert_eq!(m.get("k1"), Some(&json!(1)));
-        assert_eq!(m.get("new"), Some(&json!(1)));
+        assert_eq!(m.get("k1").map(|v| &**v), Some(&json!(1)));
+        assert_eq!(m.get("new").map(|v| &**v), Some(&json!(1)));
     }
 }

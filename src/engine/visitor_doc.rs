@@ -15,7 +15,11 @@ use std::rc::{Rc, Weak};
 /// Documents whose Context was freed with changes still unwritten (its destructor did not run, e.g.
 /// after a fatal error): `(key, document)`, shared by the Contexts and their instance so a Context
 /// can hand its document over without reaching the instance itself.
-pub type Orphans = Rc<RefCell<Vec<(String, Value)>>>;
+pub type Orphans = Rc<RefCell<Vec<(String, SharedDoc)>>>;
+
+/// A document as written: shared by the Context, the in-memory layer and the write in progress.
+/// Copied only when a Context changes it while another holder still has it (`Rc::make_mut`).
+pub type SharedDoc = Rc<Value>;
 
 use serde_json::Value;
 
@@ -24,7 +28,7 @@ use serde_json::Value;
 pub struct VisitorDoc {
     pub key: String,
     /// `None` until the first read from the store.
-    data: RefCell<Option<Value>>,
+    data: RefCell<Option<SharedDoc>>,
     dirty: Cell<bool>,
 }
 
@@ -33,14 +37,16 @@ impl VisitorDoc {
         Rc::new(VisitorDoc { key, data: RefCell::new(None), dirty: Cell::new(false) })
     }
 
-    /// Takes the loaded document out (the caller puts it back with `put_back`).
+    /// Takes the loaded document out (the caller puts it back with `put_back`); copied only when
+    /// a written copy still shares it.
     pub fn take(&self) -> Option<Value> {
-        self.data.borrow_mut().take()
+        self.data.borrow_mut().take().map(Rc::unwrap_or_clone)
     }
 
     pub fn put_back(&self, data: Value) {
-        *self.data.borrow_mut() = Some(data);
+        *self.data.borrow_mut() = Some(Rc::new(data));
     }
+
 
     pub fn is_dirty(&self) -> bool {
         self.dirty.get()
@@ -55,16 +61,16 @@ impl VisitorDoc {
     pub fn apply(&self, patch: &Value) -> bool {
         let mut data = self.data.borrow_mut();
         let Some(doc) = data.as_mut() else { return false };
-        let changed = crate::store_data::put_data_in_place(doc, patch);
+        let changed = crate::store_data::put_data_in_place(Rc::make_mut(doc), patch);
         if changed {
             self.dirty.set(true);
         }
         changed
     }
 
-    /// A copy of the document to write, clearing the dirty mark; `None` when nothing is pending.
-    /// (A copy: the write calls the user's store, which may re-enter this Context.)
-    pub fn take_pending(&self) -> Option<Value> {
+    /// The document to write (shared, not copied), clearing the dirty mark; `None` when nothing is
+    /// pending. (Not borrowed: the write calls the user's store, which may re-enter this Context.)
+    pub fn take_pending(&self) -> Option<SharedDoc> {
         if !self.dirty.replace(false) {
             return None;
         }
@@ -113,7 +119,7 @@ impl PendingWrites {
     }
 
     /// Everything to write now, for the visitor `key` or (`None`) for all: `(key, document)`.
-    pub fn drain(&self, key: Option<&str>) -> Vec<(String, Value)> {
+    pub fn drain(&self, key: Option<&str>) -> Vec<(String, SharedDoc)> {
         let docs: Vec<Rc<VisitorDoc>> = {
             let map = self.docs.borrow();
             match key {
@@ -121,7 +127,7 @@ impl PendingWrites {
                 None => map.values().flatten().filter_map(Weak::upgrade).collect(),
             }
         };
-        let mut out: Vec<(String, Value)> =
+        let mut out: Vec<(String, SharedDoc)> =
             docs.iter().filter_map(|d| d.take_pending().map(|v| (d.key.clone(), v))).collect();
         let mut orphans = self.orphans.borrow_mut();
         if !orphans.is_empty() {
@@ -148,14 +154,14 @@ mod tests {
         pending.add(&doc);
         pending.add(&doc);
         assert_eq!(pending.drain(Some("other")), vec![]);
-        assert_eq!(pending.drain(Some("k")), vec![("k".to_string(), json!({"bucketing": {"1": "2"}}))]);
+        assert_eq!(pending.drain(Some("k")), vec![("k".to_string(), Rc::new(json!({"bucketing": {"1": "2"}})))]);
         assert!(pending.drain(None).is_empty(), "written once");
         assert!(pending.loaded("k").is_some_and(|d| Rc::ptr_eq(&d, &doc)));
         assert!(pending.loaded("other").is_none());
         doc.mark_dirty();
-        pending.orphans().borrow_mut().push(("k".into(), json!(1)));
+        pending.orphans().borrow_mut().push(("k".into(), Rc::new(json!(1))));
         drop(doc);
-        assert_eq!(pending.drain(Some("k")), vec![("k".to_string(), json!(1))], "the orphan, not the dropped document");
+        assert_eq!(pending.drain(Some("k")), vec![("k".to_string(), Rc::new(json!(1)))], "the orphan, not the dropped document");
         assert!(pending.drain(None).is_empty());
     }
 
@@ -169,7 +175,7 @@ mod tests {
         assert!(!doc.apply(&json!({"segments": {"tier": "gold"}})), "unchanged");
         assert_eq!(
             doc.take_pending(),
-            Some(json!({"bucketing": {"1": "2"}, "locations": [], "segments": {"tier": "gold"}, "goals": []}))
+            Some(Rc::new(json!({"bucketing": {"1": "2"}, "locations": [], "segments": {"tier": "gold"}, "goals": []})))
         );
     }
 

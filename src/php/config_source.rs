@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 use convert_sdk_engine::config::Config;
 use convert_sdk_engine::value::php_json_decode;
 use convert_sdk_net::config_fetch::{self, ConfigRequest, FetchError};
+use ext_php_rs::ffi;
 use ext_php_rs::types::{ZendHashTable, Zval};
 use parking_lot::Mutex;
 use serde_json::Value;
@@ -116,87 +117,127 @@ fn load_data(options: &SdkOptions) -> Loaded {
 }
 
 /// A structural hash of a PHP value: types, keys and scalar values, walked without allocating.
-/// Two independent 64-bit lanes (multiply-rotate over 8-byte words) give a 128-bit fingerprint,
-/// several times cheaper than SipHash; the config is the site's own data, so no adversary picks
-/// colliding arrays.
+/// Two independent 64-bit lanes give a 128-bit fingerprint; the config is the site's own data, so
+/// no adversary picks colliding arrays, but accidental collisions must be out of reach (a small
+/// edit must never be mistaken for the cached config).
 pub fn fingerprint(z: &Zval) -> u128 {
     let mut h = Fingerprint::default();
     hash_zval(z, &mut h, 0);
     h.finish()
 }
 
-/// The two-lane word hasher behind `fingerprint`.
+/// The word hasher behind `fingerprint`. Each word is mixed on its own (position-keyed input, then a
+/// folded 64×64→128-bit multiply: non-linear, so edits cannot cancel out as in a plain sum) and
+/// added to its lane. No word waits for the previous one, so the walk runs at multiply throughput
+/// rather than latency; the position key keeps the order significant.
+#[derive(Clone, Copy)]
 struct Fingerprint {
     a: u64,
     b: u64,
+    position: u64,
 }
 
 impl Default for Fingerprint {
     fn default() -> Self {
-        Fingerprint { a: 0x243f_6a88_85a3_08d3, b: 0x1319_8a2e_0370_7344 }
+        Fingerprint { a: 0x243f_6a88_85a3_08d3, b: 0x1319_8a2e_0370_7344, position: 0 }
     }
+}
+
+/// 1 to 7 bytes as one word, from whole loads (two overlapping ones from 4 bytes up): copying them
+/// into a zeroed buffer first stalls the load on the byte stores. Given the length (hashed
+/// before), the word determines the bytes.
+fn tail_word(rest: &[u8]) -> u64 {
+    let n = rest.len();
+    let u32_at = |i: usize| u64::from(u32::from_le_bytes([rest[i], rest[i + 1], rest[i + 2], rest[i + 3]]));
+    if n >= 4 {
+        u32_at(0) | u32_at(n - 4) << 32
+    } else {
+        u64::from(rest[0]) | u64::from(rest[n / 2]) << 8 | u64::from(rest[n - 1]) << 16
+    }
+}
+
+/// `x * k` as 128 bits, high half xor low half.
+fn fold_mul(x: u64, k: u64) -> u64 {
+    let p = u128::from(x) * u128::from(k);
+    (p >> 64) as u64 ^ p as u64
 }
 
 impl Fingerprint {
+    #[inline(always)]
     fn word(&mut self, w: u64) {
-        self.a = (self.a.rotate_left(5) ^ w).wrapping_mul(0x517c_c1b7_2722_0a95);
-        self.b = (self.b.rotate_left(29) ^ w).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        self.position = self.position.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        self.a = self.a.wrapping_add(fold_mul(w ^ self.position, 0xa076_1d64_78bd_642f));
+        self.b = self.b.wrapping_add(fold_mul(w ^ self.position.rotate_left(32), 0xe703_7ed1_a0b4_28db));
     }
 
-    fn bytes(&mut self, bytes: &[u8]) {
-        self.word(bytes.len() as u64);
+    /// A tagged byte string: tag and length in one word, then the bytes 8 at a time. Works on a
+    /// local copy of the state, so the words of one string do not go through memory.
+    fn tagged_bytes(&mut self, tag: u8, bytes: &[u8]) {
+        let mut h = Fingerprint { ..*self };
+        h.word(u64::from(tag) | (bytes.len() as u64) << 8);
         let mut chunks = bytes.chunks_exact(8);
         for c in &mut chunks {
-            self.word(u64::from_le_bytes(c.try_into().unwrap_or_default()));
+            h.word(u64::from_le_bytes(c.try_into().unwrap_or_default()));
         }
         let rest = chunks.remainder();
         if !rest.is_empty() {
-            let mut last = [0u8; 8];
-            last[..rest.len()].copy_from_slice(rest);
-            self.word(u64::from_le_bytes(last));
+            h.word(tail_word(rest));
         }
+        *self = h;
     }
 
     fn finish(&self) -> u128 {
-        (u128::from(self.a) << 64) | u128::from(self.b)
+        let a = fold_mul(self.a ^ self.position, 0x8ebc_6af0_9c88_c6e3);
+        let b = fold_mul(self.b ^ self.position, 0x5899_65cc_7537_4cc3);
+        (u128::from(a) << 64) | u128::from(b)
     }
 }
 
+/// Walks the zval by its type byte and value union (the PHP 8.2 layout, as `convert::entries` does):
+/// the checked accessors cost more than the hashing on a config-sized array.
 fn hash_zval(z: &Zval, h: &mut Fingerprint, depth: u32) {
-    let z = z.dereference();
-    if let Some(arr) = z.array() {
-        h.word(u64::from(b'a'));
-        if depth < 64 {
-            hash_array(arr, h, depth + 1);
+    // SAFETY: `z` is a live zval; each union member is read only under its type byte, and a
+    // reference's target, an array's table and a string's bytes live as long as `z`.
+    unsafe {
+        let mut z = z;
+        if z.u1.type_info & 0xff == ffi::IS_REFERENCE as u32 {
+            z = &(*z.value.ref_).val;
         }
-    } else if let Some(s) = z.zend_str() {
-        h.word(u64::from(b's'));
-        h.bytes(s.as_bytes());
-    } else if let Some(l) = z.long() {
-        h.word(u64::from(b'i'));
-        h.word(l as u64);
-    } else if let Some(d) = z.double() {
-        h.word(u64::from(b'd'));
-        h.word(d.to_bits());
-    } else if let Some(b) = z.bool() {
-        h.word(if b { u64::from(b'T') } else { u64::from(b'F') });
-    } else {
-        h.word(u64::from(b'n'));
+        match (z.u1.type_info & 0xff) as u8 as u32 {
+            ffi::IS_ARRAY => {
+                let arr = &*z.value.arr;
+                h.word(u64::from(b'a') | u64::from(arr.nNumOfElements) << 8);
+                if depth < 64 {
+                    hash_array(arr, h, depth + 1);
+                }
+            }
+            ffi::IS_STRING => {
+                let s = &*z.value.str_;
+                h.tagged_bytes(b's', std::slice::from_raw_parts(s.val.as_ptr().cast::<u8>(), s.len));
+            }
+            ffi::IS_LONG => {
+                h.word(u64::from(b'i'));
+                h.word(z.value.lval as u64);
+            }
+            ffi::IS_DOUBLE => {
+                h.word(u64::from(b'd'));
+                h.word(z.value.dval.to_bits());
+            }
+            ffi::IS_TRUE => h.word(u64::from(b'T')),
+            ffi::IS_FALSE => h.word(u64::from(b'F')),
+            _ => h.word(u64::from(b'n')),
+        }
     }
 }
 
 fn hash_array(arr: &ZendHashTable, h: &mut Fingerprint, depth: u32) {
-    h.word(arr.len() as u64);
     for (k, v) in entries(arr) {
         match k {
             Key::Index(i) => {
                 h.word(u64::from(b'#'));
                 h.word(i as u64);
             }
-            Key::Str(s) => {
-                h.word(u64::from(b'k'));
-                h.bytes(s);
-            }
+            Key::Str(s) => h.tagged_bytes(b'k', s),
         }
         hash_zval(v, h, depth);
     }

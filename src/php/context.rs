@@ -135,7 +135,7 @@ impl Context {
         if let Some(data) = self.doc.take() {
             return data;
         }
-        self.instance().read(&self.doc.key, &self.visitor_id)
+        Rc::unwrap_or_clone(self.instance().read(&self.doc.key, &self.visitor_id))
     }
 
     /// Runs `f` on the visitor's data, writes it (once) when it changed, then performs the
@@ -507,7 +507,7 @@ impl Context {
                 return Ok(());
             }
             if let Some(updated) = put_data(&self.instance().read(&key, &String::from_utf8_lossy(&id)), &patch) {
-                self.instance().write(&key, &updated);
+                self.instance().write(&key, Rc::new(updated));
             }
         }
         Ok(())

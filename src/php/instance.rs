@@ -10,7 +10,7 @@ use convert_sdk_engine::memory_store::MemoryStore;
 use convert_sdk_engine::merge::deep_merge;
 use convert_sdk_engine::store_data;
 use convert_sdk_engine::store_key::{legacy_store_key, store_key};
-use convert_sdk_engine::visitor_doc::PendingWrites;
+use convert_sdk_engine::visitor_doc::{PendingWrites, SharedDoc};
 use ext_php_rs::types::Zval;
 use serde_json::{Map, Value};
 
@@ -86,30 +86,31 @@ impl Instance {
 
     /// `getData` (§6.4): the in-memory copy merged with the store's (store wins), `{}` when
     /// nothing is stored. One `get` (two with `legacyStoreKeys` when the new key is empty).
-    pub fn read(&self, key: &str, visitor_id: &str) -> Value {
+    /// The in-memory copy is shared, not copied.
+    pub fn read(&self, key: &str, visitor_id: &str) -> SharedDoc {
         let memory = self.memory.borrow().get(key).cloned();
-        let memory = memory.unwrap_or_else(|| Value::Object(Map::new()));
+        let memory = memory.unwrap_or_else(|| Rc::new(Value::Object(Map::new())));
         let Some(store) = &self.store else { return memory };
         let logger = &self.options.logger;
         let mut stored = store.get(key, logger);
         if store_data::is_empty(&stored) && self.options.legacy_store_keys {
             stored = store.get(&legacy_store_key(visitor_id), logger);
         }
-        if store_data::is_empty(&stored) { memory } else { deep_merge(&memory, &stored) }
+        if store_data::is_empty(&stored) { memory } else { Rc::new(deep_merge(&memory, &stored)) }
     }
 
-    /// Saves changed StoreData: the in-memory layer, then one `set` on the store.
-    pub fn write(&self, key: &str, data: &Value) {
-        self.memory.borrow_mut().set(key, data.clone());
+    /// Saves changed StoreData: one `set` on the store, then the in-memory layer.
+    pub fn write(&self, key: &str, data: SharedDoc) {
         if let Some(store) = &self.store {
-            store.set(key, data, &self.options.logger);
+            store.set(key, &data, &self.options.logger);
         }
+        self.memory.borrow_mut().set(key, data);
     }
 
     /// Writes the pending documents of visitor `key` (`None`: of every visitor), one `set` each.
     pub fn flush_writes(&self, key: Option<&str>) {
         for (key, data) in self.pending.drain(key) {
-            self.write(&key, &data);
+            self.write(&key, data);
         }
     }
 
