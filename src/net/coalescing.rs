@@ -36,7 +36,7 @@ impl<T: Transport> Coalescing<T> {
             let output = self.inner.buffers().output();
             let n = output.len().min(self.held.len() - sent);
             output[..n].copy_from_slice(&self.held[sent..sent + n]);
-            self.inner.transmit_output(n, timeout.clone())?;
+            self.inner.transmit_output(n, timeout)?;
             sent += n;
         }
         self.held.clear();
@@ -65,12 +65,12 @@ impl<T: Transport> Transport for Coalescing<T> {
     }
 
     fn maybe_await_input(&mut self, timeout: NextTimeout) -> Result<bool, ureq::Error> {
-        self.release(timeout.clone())?;
+        self.release(timeout)?;
         self.inner.maybe_await_input(timeout)
     }
 
     fn await_input(&mut self, timeout: NextTimeout) -> Result<bool, ureq::Error> {
-        self.release(timeout.clone())?;
+        self.release(timeout)?;
         self.inner.await_input(timeout)
     }
 
