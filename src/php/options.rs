@@ -63,7 +63,17 @@ fn is_empty(v: Option<&Value>) -> bool {
 }
 
 fn str_at(v: &Value, pointer: &str, default: &str) -> String {
-    v.pointer(pointer).filter(|x| !x.is_null()).map_or_else(|| default.to_string(), |x| php_string(x).into_owned())
+    str_at_or(v, pointer, || default.to_string())
+}
+
+/// `str_at` with a default computed only when the option is absent (an environment lookup).
+fn str_at_or(v: &Value, pointer: &str, default: impl FnOnce() -> String) -> String {
+    at(v, pointer).filter(|x| !x.is_null()).map_or_else(default, |x| php_string(x).into_owned())
+}
+
+/// The member at `/a/b` (object keys only): `Value::pointer` without its per-segment allocations.
+fn at<'v>(v: &'v Value, pointer: &str) -> Option<&'v Value> {
+    pointer.split('/').skip(1).try_fold(v, |v, key| v.get(key))
 }
 
 /// Object-valued option, if it is an object.
@@ -105,28 +115,28 @@ pub fn parse(options: &ZendHashTable) -> Result<SdkOptions, PhpException> {
         environment,
         data,
         bucketing: BucketingSettings {
-            hash_seed: merged.pointer("/bucketing/hash_seed").map_or(9999, |v| php_intval(v) as u32),
-            max_traffic: merged.pointer("/bucketing/max_traffic").map_or(10000.0, php_floatval),
+            hash_seed: at(&merged, "/bucketing/hash_seed").map_or(9999, |v| php_intval(v) as u32),
+            max_traffic: at(&merged, "/bucketing/max_traffic").map_or(10000.0, php_floatval),
         },
         rules: RuleOptions {
-            keys_case_sensitive: merged.pointer("/rules/keys_case_sensitive").is_none_or(php_bool),
+            keys_case_sensitive: at(&merged, "/rules/keys_case_sensitive").is_none_or(php_bool),
             // `rules.exists_operators => true` turns on the JS `exists`/`doesNotExist` operators (§12).
-            js_exists_operators: merged.pointer("/rules/exists_operators").is_some_and(php_bool),
+            js_exists_operators: at(&merged, "/rules/exists_operators").is_some_and(php_bool),
         },
-        data_refresh_interval_ms: merged.pointer("/dataRefreshInterval").map_or(300_000, php_intval),
-        tracking: merged.pointer("/network/tracking").is_none_or(php_bool),
+        data_refresh_interval_ms: at(&merged, "/dataRefreshInterval").map_or(300_000, php_intval),
+        tracking: at(&merged, "/network/tracking").is_none_or(php_bool),
         cache_level: str_at(&merged, "/network/cacheLevel", "default"),
         // env VERSION replaces network.source even when the user set it (§1.2 step 2)
         source: env_var("VERSION").unwrap_or_else(|| str_at(&merged, "/network/source", "php-sdk")),
-        config_endpoint: str_at(&merged, "/api/endpoint/config", &env_or("CONFIG_ENDPOINT", DEFAULT_CONFIG_ENDPOINT)),
-        track_endpoint: str_at(&merged, "/api/endpoint/track", &env_or("TRACK_ENDPOINT", DEFAULT_TRACK_ENDPOINT)),
-        batch_size: merged.pointer("/events/batch_size").map_or(10, php_intval),
+        config_endpoint: str_at_or(&merged, "/api/endpoint/config", || env_or("CONFIG_ENDPOINT", DEFAULT_CONFIG_ENDPOINT)),
+        track_endpoint: str_at_or(&merged, "/api/endpoint/track", || env_or("TRACK_ENDPOINT", DEFAULT_TRACK_ENDPOINT)),
+        batch_size: at(&merged, "/events/batch_size").map_or(10, php_intval),
         http_limits: http_limits(&merged),
         legacy_store_keys: merged.get("legacyStoreKeys").is_some_and(php_bool),
         defer_store_writes: merged.get("deferStoreWrites").is_none_or(php_bool),
         store_breaker: BreakerSettings {
-            threshold: merged.pointer("/storeCircuitBreaker/failures").map_or(3, |v| php_intval(v).clamp(0, 1_000_000) as u32),
-            cool_down: Duration::from_secs(merged.pointer("/storeCircuitBreaker/seconds").map_or(30, |v| php_intval(v).clamp(1, 86_400) as u64)),
+            threshold: at(&merged, "/storeCircuitBreaker/failures").map_or(3, |v| php_intval(v).clamp(0, 1_000_000) as u32),
+            cool_down: Duration::from_secs(at(&merged, "/storeCircuitBreaker/seconds").map_or(30, |v| php_intval(v).clamp(1, 86_400) as u64)),
         },
         cache: object_option(options, "cache"),
         data_store: options.get("dataStore").map(Zval::dereference).filter(|z| !z.is_null()).map(Zval::shallow_clone),
@@ -136,7 +146,7 @@ pub fn parse(options: &ZendHashTable) -> Result<SdkOptions, PhpException> {
 
 /// HTTP bounds from `network.connectTimeout` and `network.timeout` (milliseconds, > 0).
 fn http_limits(merged: &Value) -> HttpLimits {
-    let ms = |p: &str| merged.pointer(p).map(php_intval).filter(|v| *v > 0).map(|v| Duration::from_millis(v as u64));
+    let ms = |p: &str| at(&merged, p).map(php_intval).filter(|v| *v > 0).map(|v| Duration::from_millis(v as u64));
     let defaults = HttpLimits::default();
     HttpLimits {
         connect_timeout: ms("/network/connectTimeout").unwrap_or(defaults.connect_timeout),
@@ -174,7 +184,7 @@ fn level_of(v: Option<&Value>, default: Level) -> Level {
 /// The logger of §1.9: `['logLevel' => ..., 'customLoggers' => [...]]` or a bare PSR-3 logger.
 fn build_logger(options: &ZendHashTable, merged: &Value) -> Logger {
     let mut logger = Logger::default();
-    let level = level_of(merged.pointer("/logger/logLevel"), Level::Debug);
+    let level = level_of(at(&merged, "/logger/logLevel"), Level::Debug);
     let Some(opt) = options.get("logger").map(Zval::dereference) else { return logger };
     if opt.is_object() {
         logger.add(opt.shallow_clone(), level);
