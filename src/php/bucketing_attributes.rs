@@ -50,6 +50,14 @@ pub fn slot(obj: &ZendObject, name: &str) -> Option<Zval> {
     Some(if z.get_type() == DataType::Undef { Zval::null() } else { z.shallow_clone() })
 }
 
+/// Every declared property slot of `obj` (an object of exactly this class), in `PROPS` order, as
+/// stored (not dereferenced, UNDEF when unset); `None` before registration.
+pub fn raw_slots(obj: &ZendObject) -> Option<[&Zval; PROPS.len()]> {
+    let offsets = SLOTS.get()?;
+    // SAFETY: as in `slot`: valid zvals for the object's lifetime, which bounds the borrow.
+    Some(offsets.map(|o| unsafe { &*ptr::from_ref(obj).cast::<u8>().add(o as usize).cast::<Zval>() }))
+}
+
 /// Index of property `name` in `PROPS` (a match: no string search on the hot path).
 fn prop_index(name: &str) -> Option<usize> {
     let i = match name {

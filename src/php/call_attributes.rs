@@ -8,11 +8,12 @@ use convert_sdk_engine::value::{php_bool, php_string};
 use ext_php_rs::types::{ZendHashTable, Zval};
 use serde_json::Value;
 
+use super::bucketing_attributes;
 use super::convert::zval_to_value;
 use super::dtos::read_property;
 
 /// What a decision call reads from its attributes.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct CallAttributes {
     pub environment: Option<String>,
     pub location_properties: Option<Rc<Value>>,
@@ -53,6 +54,21 @@ fn member_zval(attrs: &Zval, name: &str) -> Option<Zval> {
 #[derive(Default)]
 pub struct ConvertedArrays {
     entries: RefCell<Vec<(Zval, Rc<Value>)>>,
+    /// The property values of the last `BucketingAttributes` read (held) and what they gave.
+    last_object: RefCell<Option<(Vec<Zval>, CallAttributes)>>,
+}
+
+/// True when two property values are the same value by identity: same type, and the same scalar
+/// bits or the same string or array. Held, a string or array cannot change in place (PHP separates
+/// values with more than one reference), so identity means equal content.
+fn identical(a: &Zval, b: &Zval) -> bool {
+    // SAFETY: reading the type word and the 8-byte value union of live zvals.
+    unsafe { a.u1.type_info == b.u1.type_info && (a.u1.type_info & 0xff < 4 || a.value.lval == b.value.lval) }
+}
+
+/// A property value whose identity pins its content: a scalar, a string, or a plain array.
+fn pins_content(z: &Zval) -> bool {
+    !z.is_reference() && !z.is_object() && !z.is_resource() && (!z.is_array() || is_plain(z, 0))
 }
 
 /// True when the array holds only values (no references, no objects) at every depth: such an array,
@@ -86,10 +102,30 @@ impl ConvertedArrays {
         value
     }
 
+    /// What the last object with identical property values gave (`identical`).
+    fn same_object(&self, slots: &[&Zval]) -> Option<CallAttributes> {
+        let last = self.last_object.borrow();
+        let (held, attrs) = last.as_ref()?;
+        held.iter().zip(slots).all(|(h, s)| identical(h, s)).then(|| attrs.clone())
+    }
+
+    /// Remembers an object's property values (when each pins its content) and what they gave.
+    fn remember_object(&self, slots: &[&Zval], attrs: &CallAttributes) {
+        let remembered = slots.iter().all(|z| pins_content(z)).then(|| {
+            (slots.iter().map(|z| z.shallow_clone()).collect(), attrs.clone())
+        });
+        *self.last_object.borrow_mut() = remembered;
+    }
+
     /// Reports the held arrays to the cycle collector (skipped while borrowed: reporting less is safe).
     pub fn report_zvals(&self, gc: &mut super::gc::GcBuffer) {
         if let Ok(entries) = self.entries.try_borrow() {
             for (z, _) in entries.iter() {
+                gc.add(z);
+            }
+        }
+        if let Ok(last) = self.last_object.try_borrow() {
+            for z in last.iter().flat_map(|(held, _)| held) {
                 gc.add(z);
             }
         }
@@ -105,9 +141,25 @@ impl CallAttributes {
         if !z.is_array() && !z.is_object() {
             return Err(());
         }
+        // A BucketingAttributes object whose property values are the ones of the last call (the
+        // same object again, or a new one built from the same values) reads the same.
+        let slots = z.object().filter(|o| bucketing_attributes::is_exact_instance(o)).and_then(bucketing_attributes::raw_slots);
+        if let Some(slots) = &slots {
+            if let Some(attrs) = arrays.same_object(slots) {
+                return Ok(attrs);
+            }
+        }
+        let attrs = Self::read(z, arrays);
+        if let Some(slots) = &slots {
+            arrays.remember_object(slots, &attrs);
+        }
+        Ok(attrs)
+    }
+
+    fn read(z: &Zval, arrays: &ConvertedArrays) -> CallAttributes {
         let get = |name: &str| member(z, name).filter(|v| !v.is_null());
         let properties = |name: &str| member_zval(z, name).filter(|v| !v.is_null()).map(|v| arrays.value_of(v));
-        Ok(CallAttributes {
+        CallAttributes {
             environment: get("environment").map(|v| php_string(&v).into_owned()),
             location_properties: properties("locationProperties"),
             visitor_properties: properties("visitorProperties"),
@@ -120,6 +172,6 @@ impl CallAttributes {
             force_variation_id: get("forceVariationId").map(|v| php_string(&v).into_owned()).filter(|s| !s.is_empty()),
             enable_tracking: get("enableTracking").is_none_or(|v| php_bool(&v)),
             ignore_location_properties: get("ignoreLocationProperties").is_some_and(|v| php_bool(&v)),
-        })
+        }
     }
 }

@@ -137,6 +137,28 @@ final class ExperienceDecisionTest extends TestCase
         $this->assertNull(self::decide($config, 'checkout-redesign', ['locationProperties' => self::CHECKOUT], options: ['environment' => 'staging'], visitorAttributes: self::PREMIUM));
     }
 
+    /**
+     * Scalar properties of a reused attributes object are read anew after every change, including
+     * a string grown in place, and a new object with the same values reads the same.
+     */
+    public function testAReusedAttributesObjectSeesItsScalarPropertiesChange(): void
+    {
+        $context = Fixtures::sdk(Fixtures::specConfig())->createContext('reuse-scalars');
+        $attrs = new BucketingAttributes(['locationProperties' => ['any' => 'thing'], 'environment' => 'stag']);
+        $this->assertNull($context->runExperience('staging-only', $attrs), "environment 'stag'");
+        $attrs->environment .= 'ing';
+        $this->assertSame('10031', $context->runExperience('staging-only', $attrs)?->variationId, 'grown in place to staging');
+        $attrs->environment = 'production';
+        $this->assertNull($context->runExperience('staging-only', $attrs), 'set to production');
+        $attrs->setEnvironment(null);
+        $this->assertNull($context->runExperience('staging-only', $attrs), 'unset: the SDK environment (production)');
+        $again = new BucketingAttributes(['locationProperties' => ['any' => 'thing'], 'environment' => 'staging']);
+        $this->assertSame('10031', $context->runExperience('staging-only', $again)?->variationId, 'a new object');
+        $this->assertSame('10031', $context->runExperience('staging-only', clone $again)?->variationId, 'its clone');
+        $again->locationProperties = null;
+        $this->assertNull($context->runExperience('staging-only', $again), 'location properties removed');
+    }
+
     public function testExperienceWithoutEnvironmentRunsInEveryEnvironment(): void
     {
         $config = Fixtures::specConfig();
