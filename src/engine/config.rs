@@ -3,7 +3,7 @@
 //! The raw JSON is kept untouched (values returned to users are the config values unmodified);
 //! the typed view holds string ids (§15 trap 16: ids compare as decimal strings).
 
-use std::collections::HashMap;
+use crate::fast_hash::FastMap;
 
 use serde_json::Value;
 
@@ -113,7 +113,7 @@ pub struct Config {
     pub locations: Vec<RuleEntity>,
     pub goals: Vec<RuleEntity>,
     pub features: Vec<Feature>,
-    experience_by_key: HashMap<String, usize>,
+    experience_by_key: FastMap<String, usize>,
 }
 
 /// `(string)` of an optional field; absent and null give `""`.
@@ -235,7 +235,7 @@ impl Config {
         let locations: Vec<RuleEntity> = list(&raw, "locations").map(parse_rule_entity).collect();
         let features: Vec<Feature> = list(&raw, "features").map(parse_feature).collect();
         let mut experiences: Vec<Experience> = list(&raw, "experiences").map(parse_experience).collect();
-        let mut experience_by_key = HashMap::new();
+        let mut experience_by_key = FastMap::default();
         for (i, e) in experiences.iter_mut().enumerate() {
             experience_by_key.entry(e.key.clone()).or_insert(i);
             e.location_entities = entities_listed(&locations, &e.locations);

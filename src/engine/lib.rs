@@ -5,6 +5,7 @@
 
 pub mod value;
 pub mod hash;
+pub mod fast_hash;
 pub mod bucketing;
 pub mod operators;
 pub mod rules;

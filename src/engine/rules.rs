@@ -182,7 +182,7 @@ fn lookup<'a>(data: &'a Value, key: &str, case_sensitive: bool) -> Option<&'a Va
         }
     };
     match data {
-        Value::Object(map) if case_sensitive => map.get(key),
+        Value::Object(_) if case_sensitive => crate::value::member(data, key),
         Value::Object(map) => map.iter().find(|(k, _)| matches(k)).map(|(_, v)| v),
         Value::Array(list) => list_index(key).and_then(|i| list.get(i)),
         _ => None,

@@ -7,7 +7,7 @@
 use serde_json::{Map, Value};
 
 use crate::merge::{deep_equal, is_php_array, merge_into, merge_member};
-use crate::value::php_string;
+use crate::value::{member, php_string};
 
 /// The four top-level keys, in the order they are written.
 pub const KEYS: [&str; 4] = ["bucketing", "locations", "segments", "goals"];
@@ -62,7 +62,7 @@ pub fn is_empty(data: &Value) -> bool {
 
 /// `bucketing[experienceId]` as a string when present and non-empty (§4.4).
 pub fn stored_variation<'d>(data: &'d Value, experience_id: &str) -> Option<std::borrow::Cow<'d, str>> {
-    let v = data.get("bucketing")?.get(experience_id)?;
+    let v = member(member(data, "bucketing")?, experience_id)?;
     let s = php_string(v);
     (!s.is_empty() && s != "0").then_some(s)
 }
@@ -88,7 +88,11 @@ pub fn locations(data: &Value) -> Vec<String> {
 /// True when `locations` is present and a list of distinct strings: merging the same list over it
 /// (new items first, duplicates by string form removed) gives it back unchanged.
 pub fn locations_are_canonical(data: &Value) -> bool {
-    let Some(Value::Array(list)) = data.get("locations") else { return false };
+    let Some(Value::Array(list)) = member(data, "locations") else { return false };
+    if list.len() <= 8 {
+        // a few entries: compared pairwise, without building a set
+        return list.iter().enumerate().all(|(i, v)| v.as_str().is_some_and(|s| !list[..i].iter().any(|w| w.as_str() == Some(s))));
+    }
     let mut seen = std::collections::HashSet::with_capacity(list.len());
     list.iter().all(|v| v.as_str().is_some_and(|s| seen.insert(s)))
 }
@@ -97,7 +101,7 @@ pub fn locations_are_canonical(data: &Value) -> bool {
 /// the index it has in `locations(data)`.
 pub fn location_position(data: &Value, key: &str) -> Option<usize> {
     let same = |v: &Value| php_string(v) == key;
-    match data.get("locations")? {
+    match member(data, "locations")? {
         Value::Array(list) => list.iter().position(same),
         Value::Object(map) => map.values().position(same),
         _ => None,

@@ -39,6 +39,19 @@ impl Num {
     }
 }
 
+/// Member `key` of an object value (`None` for other values). Small maps are scanned: comparing a
+/// few short keys is cheaper than hashing the wanted one (serde_json maps hash with SipHash).
+pub fn member<'v>(v: &'v Value, key: &str) -> Option<&'v Value> {
+    match v {
+        Value::Object(map) if map.len() <= SCAN_LIMIT => map.iter().find(|(k, _)| k.as_str() == key).map(|(_, v)| v),
+        Value::Object(map) => map.get(key),
+        _ => None,
+    }
+}
+
+/// Largest map `member` scans instead of hashing.
+const SCAN_LIMIT: usize = 8;
+
 /// PHP `(string)` cast: `true → "1"`, `false`/`null → ""`, floats with `precision = 14`, arrays → `"Array"`.
 pub fn php_string(v: &Value) -> Cow<'_, str> {
     match v {
@@ -485,8 +498,22 @@ fn php_numbers(v: Value) -> Value {
 
 #[cfg(test)]
 mod tests {
+
     //! Expected values were produced by `php -r` (PHP 8.2.36 CLI, default ini).
     use super::*;
+
+    #[test]
+    fn member_finds_keys_in_small_and_large_maps() {
+        let small = serde_json::json!({"a": 1, "bb": 2, "": 3});
+        assert_eq!(member(&small, "bb"), Some(&serde_json::json!(2)));
+        assert_eq!(member(&small, ""), Some(&serde_json::json!(3)));
+        assert_eq!(member(&small, "b"), None);
+        let large: serde_json::Map<String, Value> = (0..20).map(|i| (format!("k{i}"), Value::from(i))).collect();
+        let large = Value::Object(large);
+        assert_eq!(member(&large, "k19"), Some(&Value::from(19)));
+        assert_eq!(member(&large, "k20"), None);
+        assert_eq!(member(&serde_json::json!([1, 2]), "0"), None);
+    }
     use serde_json::json;
 
     #[test]

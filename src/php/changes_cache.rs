@@ -3,10 +3,10 @@
 //! caller still gets its own array as soon as it modifies it.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use convert_sdk_engine::config::{Config, Variation};
+use convert_sdk_engine::fast_hash::FastMap;
 use ext_php_rs::types::Zval;
 
 use super::convert::value_to_zval;
@@ -15,7 +15,7 @@ use super::convert::value_to_zval;
 pub struct ChangesCache {
     /// The config the entries point into; held so their addresses stay valid (and unique).
     config: RefCell<Option<Arc<Config>>>,
-    zvals: RefCell<HashMap<*const Variation, Zval>>,
+    zvals: RefCell<FastMap<*const Variation, Zval>>,
 }
 
 impl ChangesCache {
