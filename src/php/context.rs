@@ -209,13 +209,16 @@ impl Context {
     }
 
     fn merge_properties(&self, data: &Value, call: Option<&Value>) -> Value {
-        let stored = store_data::segments(data);
-        let context = self.visitor_properties.borrow().clone().unwrap_or_else(|| Value::Object(Map::new()));
+        let empty = Value::Object(Map::new());
+        let props = self.visitor_properties.borrow();
+        let context = props.as_ref().unwrap_or(&empty);
         let own = match call.filter(|c| !store_data::is_empty(c)) {
-            Some(c) => deep_merge(&context, c),
-            None => context,
+            Some(c) => std::borrow::Cow::Owned(deep_merge(context, c)),
+            None => std::borrow::Cow::Borrowed(context),
         };
-        deep_merge(&stored, &own)
+        // the stored segments, read in place (`store_data::segments` without its copy)
+        let stored = data.get("segments").filter(|s| is_php_array(s)).unwrap_or(&empty);
+        deep_merge(stored, &own)
     }
 
     /// Decides with `f` given the decision input for these call attributes.
