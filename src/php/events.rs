@@ -4,15 +4,33 @@
 use std::cell::RefCell;
 
 use ext_php_rs::types::Zval;
+use serde_json::Value;
 
+use super::convert::value_to_zval;
 use super::logger::{Level, Logger};
 use super::userland::{self, CallError};
 
 #[derive(Default)]
 pub struct EventBus {
     listeners: RefCell<Vec<(String, Zval)>>,
-    /// First deferred firing of each event: (event, args, err).
-    deferred: RefCell<Vec<(String, Zval, Zval)>>,
+    /// First deferred firing of each event.
+    deferred: RefCell<Vec<(String, Remembered)>>,
+}
+
+/// A remembered deferred firing: the arguments listeners were given, or, when nobody listened yet,
+/// the engine value of `$args` (`$err` null), made a PHP value only if somebody subscribes.
+enum Remembered {
+    Given(Zval, Zval),
+    Value(Value),
+}
+
+impl Remembered {
+    fn arguments(&self) -> (Zval, Zval) {
+        match self {
+            Remembered::Given(args, err) => (args.shallow_clone(), err.shallow_clone()),
+            Remembered::Value(args) => (value_to_zval(args), Zval::null()),
+        }
+    }
 }
 
 impl EventBus {
@@ -23,8 +41,8 @@ impl EventBus {
             .deferred
             .borrow()
             .iter()
-            .find(|(e, _, _)| e == event)
-            .map(|(_, a, r)| (a.shallow_clone(), r.shallow_clone()));
+            .find(|(e, _)| e == event)
+            .map(|(_, remembered)| remembered.arguments());
         if let Some((args, err)) = replay {
             self.fire(event, &args, &err, false, logger);
         }
@@ -36,15 +54,32 @@ impl EventBus {
             gc.add_all(listeners.iter().map(|(_, l)| l));
         }
         if let Ok(deferred) = self.deferred.try_borrow() {
-            gc.add_all(deferred.iter().flat_map(|(_, args, err)| [args, err]));
+            for (_, remembered) in deferred.iter() {
+                if let Remembered::Given(args, err) = remembered {
+                    gc.add_all([args, err]);
+                }
+            }
         }
     }
 
     /// True when nobody listens to `event` and it would not be remembered.
     pub fn is_idle(&self, event: &str, deferred: bool) -> bool {
-        let has_listener = self.listeners.borrow().iter().any(|(e, _)| e == event);
-        let remember = deferred && !self.deferred.borrow().iter().any(|(e, _, _)| e == event);
-        !has_listener && !remember
+        !self.has_listener(event) && !(deferred && !self.is_remembered(event))
+    }
+
+    pub fn has_listener(&self, event: &str) -> bool {
+        self.listeners.borrow().iter().any(|(e, _)| e == event)
+    }
+
+    fn is_remembered(&self, event: &str) -> bool {
+        self.deferred.borrow().iter().any(|(e, _)| e == event)
+    }
+
+    /// Remembers the first firing of a deferred event nobody listens to (`$err` null).
+    pub fn remember(&self, event: &str, args: Value) {
+        if !self.is_remembered(event) {
+            self.deferred.borrow_mut().push((event.to_string(), Remembered::Value(args)));
+        }
     }
 
     /// Calls every listener of `event` in registration order with `($args, $err)`.
@@ -63,8 +98,8 @@ impl EventBus {
                 Err(e) => logger.log(Level::Error, || format!("Event listener for '{event}' failed: {}", e.describe())),
             }
         }
-        if deferred && !self.deferred.borrow().iter().any(|(e, _, _)| e == event) {
-            self.deferred.borrow_mut().push((event.to_string(), args.shallow_clone(), err.shallow_clone()));
+        if deferred && !self.is_remembered(event) {
+            self.deferred.borrow_mut().push((event.to_string(), Remembered::Given(args.shallow_clone(), err.shallow_clone())));
         }
     }
 }

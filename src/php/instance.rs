@@ -123,6 +123,10 @@ impl Instance {
         if self.events.is_idle(event, deferred) {
             return;
         }
+        if !self.events.has_listener(event) {
+            self.events.remember(event, args());
+            return;
+        }
         let args = value_to_zval(&args());
         self.events.fire(event, &args, &Zval::null(), deferred, &self.options.logger);
     }

@@ -73,7 +73,7 @@ fn str_at_or(v: &Value, pointer: &str, default: impl FnOnce() -> String) -> Stri
 
 /// The member at `/a/b` (object keys only): `Value::pointer` without its per-segment allocations.
 fn at<'v>(v: &'v Value, pointer: &str) -> Option<&'v Value> {
-    pointer.split('/').skip(1).try_fold(v, |v, key| v.get(key))
+    pointer.split('/').skip(1).try_fold(v, |v, key| convert_sdk_engine::value::member(v, key))
 }
 
 /// Object-valued option, if it is an object.
