@@ -12,6 +12,7 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
     let module = php::bucketing_attributes::register(module);
     let module = php::interfaces::register(module);
     let module = php::array_cache::register(module);
+    let module = module.request_startup_function(php::changes_cache::on_request_start);
     let module = module.request_shutdown_function(php::tracking::on_request_shutdown);
     // Context before Core: Core::createContext's return type is checked against the interface.
     module.class::<php::context::Context>().class::<php::core::Core>().class::<php::core::ConvertSdk>()

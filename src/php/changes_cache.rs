@@ -1,38 +1,63 @@
-//! Config values handed to PHP many times (`changes` of a served variation) are converted to PHP
-//! arrays once per SDK instance and then shared: PHP arrays are copy-on-write values, so every
-//! caller still gets its own array as soon as it modifies it.
+//! `changes` of served variations as PHP arrays, built once per process and config and shared by
+//! every request (`persistent_value`): handing them out costs no allocation, and PHP copies an
+//! array before a caller can modify it.
+//!
+//! Lifetime: an entry lives as long as its config (a weak reference tells when the config is gone).
+//! The arrays of a config that is gone are freed at the start of the next request (`on_request_start`),
+//! when no PHP value of an earlier request exists any more. A process that never starts another
+//! request (a CLI script) keeps them until it exits: one set per config it has replaced.
+//! ZTS builds (requests of several threads at once) convert per call instead.
 
 use std::cell::RefCell;
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 
 use convert_sdk_engine::config::{Config, Variation};
 use convert_sdk_engine::fast_hash::FastMap;
 use ext_php_rs::types::Zval;
 
 use super::convert::value_to_zval;
+use super::persistent_value::PersistentValue;
 
-#[derive(Default)]
-pub struct ChangesCache {
-    /// The config the entries point into; held so their addresses stay valid (and unique).
-    config: RefCell<Option<Arc<Config>>>,
-    zvals: RefCell<FastMap<*const Variation, Zval>>,
+/// One config's arrays, by the address of the variation (stable while the config lives).
+struct Entry {
+    config: Weak<Config>,
+    arrays: FastMap<*const Variation, PersistentValue>,
 }
 
-impl ChangesCache {
-    /// `variation.changes` as a PHP array; `variation` must belong to `config`.
-    pub fn get(&self, config: &Arc<Config>, variation: &Variation) -> Zval {
-        let same = self.config.borrow().as_ref().is_some_and(|c| Arc::ptr_eq(c, config));
-        if !same {
-            self.zvals.borrow_mut().clear();
-            *self.config.borrow_mut() = Some(config.clone());
-        }
-        let key = std::ptr::from_ref(variation);
-        if let Some(z) = self.zvals.borrow().get(&key) {
-            return z.shallow_clone();
-        }
-        let z = value_to_zval(&variation.changes);
-        let shared = z.shallow_clone();
-        self.zvals.borrow_mut().insert(key, z);
-        shared
+thread_local! {
+    /// Per process in NTS PHP (one thread); the entry of the config used last comes first.
+    static ENTRIES: RefCell<Vec<Entry>> = const { RefCell::new(Vec::new()) };
+}
+
+/// `variation.changes` as a PHP array; `variation` must belong to `config`.
+pub fn changes(config: &Arc<Config>, variation: &Variation) -> Zval {
+    if ext_php_rs::PHP_ZTS {
+        return value_to_zval(&variation.changes);
     }
+    ENTRIES.with_borrow_mut(|entries| {
+        let at = entries.iter().position(|e| std::ptr::eq(e.config.as_ptr(), Arc::as_ptr(config)) && e.config.strong_count() > 0);
+        let at = match at {
+            Some(0) => 0,
+            Some(i) => {
+                let entry = entries.remove(i);
+                entries.insert(0, entry);
+                0
+            }
+            None => {
+                entries.insert(0, Entry { config: Arc::downgrade(config), arrays: FastMap::default() });
+                0
+            }
+        };
+        entries[at]
+            .arrays
+            .entry(std::ptr::from_ref(variation))
+            .or_insert_with(|| PersistentValue::new(&variation.changes))
+            .zval()
+    })
+}
+
+/// Frees the arrays of configs that are gone (no PHP value can refer to them before a request starts).
+pub extern "C" fn on_request_start(_ty: i32, _module_number: i32) -> i32 {
+    ENTRIES.with_borrow_mut(|entries| entries.retain(|e| e.config.strong_count() > 0));
+    0
 }

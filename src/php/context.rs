@@ -257,7 +257,7 @@ impl Context {
                 experience_key: experience.key.clone(),
                 variation_id: variation.id.clone(),
                 variation_key: variation.key.clone(),
-                changes: self.instance().changes.get(&self.config, variation),
+                changes: super::changes_cache::changes(&self.config, variation),
             }),
             _ => None,
         }

@@ -14,7 +14,6 @@ use convert_sdk_engine::visitor_doc::{PendingWrites, SharedDoc};
 use ext_php_rs::types::Zval;
 use serde_json::{Map, Value};
 
-use super::changes_cache::ChangesCache;
 use super::convert::value_to_zval;
 use super::events::EventBus;
 use super::gc::GcBuffer;
@@ -34,8 +33,6 @@ pub struct Instance {
     /// The live visitor documents of this instance's Contexts and those with changes not yet
     /// written (`deferStoreWrites`, `visitor_doc` module).
     pub pending: PendingWrites,
-    /// `changes` of served variations as PHP arrays, built once.
-    pub changes: ChangesCache,
     /// Listed for the request-end write of pending documents (`tracking::write_at_request_end`).
     pub request_end_write: std::cell::Cell<bool>,
 }
@@ -61,7 +58,6 @@ impl Instance {
             store,
             tracker: Tracker::default(),
             pending: PendingWrites::default(),
-            changes: ChangesCache::default(),
             request_end_write: std::cell::Cell::new(false),
         })
     }

@@ -16,6 +16,7 @@ pub mod gc;
 pub mod instance;
 pub mod logger;
 pub mod options;
+pub mod persistent_value;
 pub mod userland;
 pub mod visitor_store;
 pub mod config_source;

@@ -251,6 +251,33 @@ final class ExperienceDecisionTest extends TestCase
         $this->assertSame($configVariation['changes'], $variation->changes);
     }
 
+    /**
+     * `changes` are shared between SDK instances of one config (built once per process): a caller
+     * that modifies its copy, in place or through a reference, changes nothing for other callers;
+     * numeric-string keys are integer keys and lookups by key work as on any PHP array.
+     */
+    public function testChangesAreValuesEachCallerMayModify(): void
+    {
+        $changes = [['id' => 7, 'type' => 'customCode', 'data' => ['js' => 'x()', '10' => 'ten', 'list' => [1, 2.5, 'three', null, true]]]];
+        $config = self::openConfig(['variations' => [['id' => '80011', 'key' => 'only', 'traffic_allocation' => 100, 'changes' => $changes]]]);
+        $location = ['locationProperties' => ['a' => 1]];
+        $first = self::decide($config, 'open', $location, 'changes-1')->changes;
+        $mine = $first;
+        $mine[0]['data']['js'] = 'modified()';
+        $mine[] = 'appended';
+        $ref = &$mine[0]['data']['list'];
+        $ref[] = 'via reference';
+        $again = self::decide($config, 'open', $location, 'changes-2')->changes;
+        $this->assertSame($changes, $first);
+        $this->assertSame($changes, $again);
+        $this->assertSame('ten', $again[0]['data'][10]);
+        $this->assertArrayHasKey(10, $again[0]['data']);
+        $this->assertSame(['js', 10, 'list'], array_keys($again[0]['data']));
+        $this->assertSame('modified()', $mine[0]['data']['js']);
+        $this->assertCount(6, $mine[0]['data']['list']);
+        $this->assertSame('{"js":"x()","10":"ten","list":[1,2.5,"three",null,true]}', json_encode($again[0]['data']));
+    }
+
     public function testIntegerIdsInTheConfigBecomeStrings(): void
     {
         $config = self::openConfig(['id' => 8001, 'variations' => [['id' => 80011, 'key' => 'only', 'changes' => [['id' => 1, 'type' => 'customCode', 'data' => ['js' => 'x()']]]]]]);
