@@ -4,6 +4,7 @@
 //! the typed view holds string ids (§15 trap 16: ids compare as decimal strings).
 
 use crate::fast_hash::FastMap;
+use std::sync::Arc;
 
 use serde_json::Value;
 
@@ -36,10 +37,11 @@ pub struct FeatureChange {
     pub feature_id: String,
     /// Index of the declared feature in `Config::features`.
     pub declared: Option<usize>,
-    /// `data.variables_data` (`Null` when absent).
-    pub variables: Value,
+    /// `data.variables_data` (`Null` when absent). Shared: every feature entry of this change hands
+    /// out the same value (callers may cache its PHP form by address).
+    pub variables: Arc<Value>,
     /// The variables cast to their declared types (for `typeCasting`, the default).
-    pub cast_variables: Value,
+    pub cast_variables: Arc<Value>,
     /// Variables that the declared feature does not list (each a warning when cast).
     pub undeclared: Vec<String>,
 }
@@ -205,7 +207,13 @@ fn feature_change(change: &Value, features: &[Feature]) -> Option<FeatureChange>
     let declared = features.iter().position(|f| f.id == feature_id);
     let variables = change.pointer("/data/variables_data").cloned().unwrap_or(Value::Null);
     let (cast_variables, undeclared) = crate::casting::cast_variables(declared.map(|i| &features[i]), &variables);
-    Some(FeatureChange { feature_id: feature_id.into_owned(), declared, variables, cast_variables, undeclared })
+    Some(FeatureChange {
+        feature_id: feature_id.into_owned(),
+        declared,
+        variables: Arc::new(variables),
+        cast_variables: Arc::new(cast_variables),
+        undeclared,
+    })
 }
 
 fn parse_feature(v: &Value) -> Feature {

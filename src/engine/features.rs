@@ -1,6 +1,8 @@
 //! Feature flags (spec §8): features enabled through `fullStackFeature` changes of the
 //! variations a visitor is bucketed into, with typed variables.
 
+use std::sync::Arc;
+
 use serde_json::Value;
 
 use crate::config::{Experience, FeatureChange};
@@ -17,8 +19,9 @@ pub struct FeatureEntry {
     pub enabled: bool,
     /// Key of the experience that enabled it (`None` for disabled entries).
     pub experience_key: Option<String>,
-    /// Variables (cast when requested); `Value::Null` when absent or disabled.
-    pub variables: Value,
+    /// Variables (cast when requested); `Value::Null` when absent or disabled. The config's own value
+    /// (shared), so its address identifies it while the config lives.
+    pub variables: Arc<Value>,
 }
 
 /// What `collect` is restricted to (`runFeature`); empty = everything (`runFeatures`).
@@ -102,7 +105,7 @@ pub fn collect_with<'c>(
                     key: Some(f.key.clone()),
                     enabled: false,
                     experience_key: None,
-                    variables: Value::Null,
+                    variables: Arc::new(Value::Null),
                 });
             }
         }

@@ -1,6 +1,7 @@
-//! `changes` of served variations as PHP arrays, built once per process and config and shared by
-//! every request (`persistent_value`): handing them out costs no allocation, and PHP copies an
-//! array before a caller can modify it.
+//! Config values handed to PHP again and again (`changes` of served variations, feature variables)
+//! as PHP arrays, built once per process and config and shared by every request
+//! (`persistent_value`): handing them out costs no allocation, and PHP copies an array before a
+//! caller can modify it.
 //!
 //! Lifetime: an entry lives as long as its config (a weak reference tells when the config is gone).
 //! The arrays of a config that is gone are freed at the start of the next request (`on_request_start`),
@@ -11,17 +12,18 @@
 use std::cell::RefCell;
 use std::sync::{Arc, Weak};
 
-use convert_sdk_engine::config::{Config, Variation};
+use convert_sdk_engine::config::Config;
 use convert_sdk_engine::fast_hash::FastMap;
 use ext_php_rs::types::Zval;
+use serde_json::Value;
 
 use super::convert::value_to_zval;
 use super::persistent_value::PersistentValue;
 
-/// One config's arrays, by the address of the variation (stable while the config lives).
+/// One config's arrays, by the address of the config value (stable while the config lives).
 struct Entry {
     config: Weak<Config>,
-    arrays: FastMap<*const Variation, PersistentValue>,
+    arrays: FastMap<*const Value, PersistentValue>,
 }
 
 thread_local! {
@@ -29,10 +31,11 @@ thread_local! {
     static ENTRIES: RefCell<Vec<Entry>> = const { RefCell::new(Vec::new()) };
 }
 
-/// `variation.changes` as a PHP array; `variation` must belong to `config`.
-pub fn changes(config: &Arc<Config>, variation: &Variation) -> Zval {
+/// The PHP form of `value`, a value owned by `config` (a variation's `changes`, a feature change's
+/// variables): built on first use, then shared.
+pub fn config_value(config: &Arc<Config>, value: &Value) -> Zval {
     if ext_php_rs::PHP_ZTS {
-        return value_to_zval(&variation.changes);
+        return value_to_zval(value);
     }
     ENTRIES.with_borrow_mut(|entries| {
         let at = entries.iter().position(|e| std::ptr::eq(e.config.as_ptr(), Arc::as_ptr(config)) && e.config.strong_count() > 0);
@@ -50,8 +53,8 @@ pub fn changes(config: &Arc<Config>, variation: &Variation) -> Zval {
         };
         entries[at]
             .arrays
-            .entry(std::ptr::from_ref(variation))
-            .or_insert_with(|| PersistentValue::new(&variation.changes))
+            .entry(std::ptr::from_ref(value))
+            .or_insert_with(|| PersistentValue::new(value))
             .zval()
     })
 }

@@ -283,7 +283,11 @@ fn load_remote(options: &SdkOptions) -> Loaded {
     match fetch_through_caches(options) {
         Ok((config, fp)) => {
             let updated = previous.as_ref().is_some_and(|(_, old, _)| *old != fp);
-            let config = Arc::new(config);
+            // An unchanged config keeps its instance (and what is built per config, `changes_cache`).
+            let config = match previous {
+                Some((same, old, _)) if old == fp => same,
+                _ => Arc::new(config),
+            };
             REMOTE.lock().insert(key, RemoteEntry { config: config.clone(), fingerprint: fp, checked_at: Instant::now() });
             Loaded::Config { config, updated }
         }

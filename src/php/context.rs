@@ -257,7 +257,7 @@ impl Context {
                 experience_key: experience.key.clone(),
                 variation_id: variation.id.clone(),
                 variation_key: variation.key.clone(),
-                changes: super::changes_cache::changes(&self.config, variation),
+                changes: super::changes_cache::config_value(&self.config, &variation.changes),
             }),
             _ => None,
         }
@@ -272,17 +272,17 @@ impl Context {
     }
 
     fn feature_dto(&self, entry: &FeatureEntry) -> BucketedFeature {
-        let variables = match &entry.variables {
-            _ if !entry.enabled => Value::Array(Vec::new()),
-            Value::Null => Value::Array(Vec::new()),
-            v if is_php_array(v) => v.clone(),
-            scalar => Value::Array(vec![scalar.clone()]),
+        let variables = match &*entry.variables {
+            _ if !entry.enabled => Zval::new_array(),
+            Value::Null => Zval::new_array(),
+            v if is_php_array(v) => super::changes_cache::config_value(&self.config, v),
+            scalar => value_to_zval(&Value::Array(vec![scalar.clone()])),
         };
         BucketedFeature {
             feature_id: entry.id.clone(),
             feature_key: entry.key.clone().unwrap_or_default(),
             status: if entry.enabled { FeatureStatus::Enabled } else { FeatureStatus::Disabled },
-            variables: value_to_zval(&variables),
+            variables,
         }
     }
 

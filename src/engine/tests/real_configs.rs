@@ -149,7 +149,7 @@ fn static_type_casting_off_returns_variables_verbatim() {
     let mut visitor = Visitor::new(&config, "visitor-2", json!({})).in_environment("staging");
     let entries = visitor.collect(&pricing(), FeatureFilter::default(), false).unwrap();
     let feature_2 = entries.iter().find(|e| e.id == "100334").unwrap();
-    assert_eq!(feature_2.variables, json!({"price": 100, "button-height": 40, "additionalData": {"foo": "bar", "v": 2}}));
+    assert_eq!(*feature_2.variables, json!({"price": 100, "button-height": 40, "additionalData": {"foo": "bar", "v": 2}}));
     assert!(feature_2.variables["price"].is_i64(), "the config integer stays an integer");
 }
 

@@ -193,7 +193,7 @@ pub fn served(outcome: &Outcome<'_>) -> Option<Served> {
 
 /// A feature entry mapped like the `BucketedFeature` DTO (§8.2): `variables` is `[]` when disabled.
 pub fn feature_json(entry: &FeatureEntry) -> Value {
-    let variables = match &entry.variables {
+    let variables = match &*entry.variables {
         _ if !entry.enabled => json!([]),
         Value::Null => json!([]),
         v => v.clone(),
