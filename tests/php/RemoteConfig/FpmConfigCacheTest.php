@@ -86,6 +86,7 @@ final class FpmConfigCacheTest extends ConfigServerTestCase
             $this->assertTrue($response['ready'], "response $i ready; ready errors: " . json_encode($response['readyErrors']));
             $this->assertSame([null], $response['readyErrors'], "response $i ready error");
             $this->assertSame($variation, $response['variation'], "response $i variation");
+            $this->assertSame(RemoteConfigs::changesOf($variation), $response['changes'], "response $i changes");
         }
     }
 

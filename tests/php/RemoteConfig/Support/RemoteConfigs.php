@@ -14,6 +14,12 @@ final class RemoteConfigs
      * A valid config with one running experience whose single variation ($variationKey) takes all
      * traffic, so that every visitor's decision names the config version that made it.
      */
+    /** The `changes` of the variation named $variationKey (they name it too). */
+    public static function changesOf(string $variationKey): array
+    {
+        return [['id' => 91011, 'type' => 'customCode', 'data' => ['js' => "show('$variationKey');", 'weights' => [1, 2.5]]]];
+    }
+
     public static function withVariation(string $variationKey): array
     {
         return [
@@ -30,7 +36,7 @@ final class RemoteConfigs
                     'key' => $variationKey,
                     'status' => 'running',
                     'traffic_allocation' => 100,
-                    'changes' => [],
+                    'changes' => self::changesOf($variationKey),
                 ]],
                 'audiences' => [],
                 'goals' => [],

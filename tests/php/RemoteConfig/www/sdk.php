@@ -66,6 +66,7 @@ echo json_encode([
     'readyErrors' => $readyErrors,
     'contextIsNull' => $context === null,
     'variation' => $variation?->variationKey,
+    'changes' => $variation?->changes,
     'updated' => $updated,
     'createMs' => $createMs,
     'logs' => $logger->records,
