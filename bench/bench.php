@@ -101,6 +101,28 @@ function caseRef(): void
             hash('murmur3a', '100000visitor-' . $i, false, ['seed' => 9999]);
         }
     }, 1_000_000), 1.0);
+    emit('REF', 'HTTP POST round trip to the stub, kept-alive socket, one write (the floor of flush())', 'µs/POST',
+        timeLoop(postRoundTrips(...), 20_000), 1000.0);
+}
+
+/**
+ * Runs $n POSTs of a W1-sized body (about 1.2 KB: one visitor, 11 events) to the stub over one
+ * kept-alive socket, each request in one write, each response read before the next request.
+ */
+function postRoundTrips(int $n): void
+{
+    static $socket = null;
+    $socket ??= stream_socket_client(str_replace('http://', 'tcp://', sinkUrl()));
+    stream_set_write_buffer($socket, 0);
+    $body = json_encode(['visitors' => [['visitorId' => 'ref', 'events' => array_fill(0, 11, ['eventType' => 'bucketing', 'data' => ['experienceId' => '100000', 'variationId' => '1000001']])]], 'pad' => str_repeat('x', 300)]);
+    $request = "POST /t/ref HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: " . strlen($body) . "\r\n\r\n$body";
+    for ($i = 0; $i < $n; $i++) {
+        fwrite($socket, $request);
+        $response = fread($socket, 8192);
+        if ($response === false || !str_starts_with($response, 'HTTP/1.1 200')) {
+            throw new \RuntimeException('REF POST: unexpected response');
+        }
+    }
 }
 
 /**
