@@ -258,7 +258,9 @@ impl<'c> Decider<'c> {
 
     /// Location selection (§4.3.1): activation/deactivation events and the `locations` write.
     fn select_locations(&self, candidates: &[usize], props: &Value, data: &mut Value, fx: &mut Effects<'c>) -> Result<bool, RuleError> {
-        // The stored keys are copied only once an event changes them; until then they are read in place.
+        // The stored keys are read in place while locations are only activated (their keys are
+        // collected in `appended`); they are copied once a deactivation removes one.
+        let mut appended: Vec<&'c str> = Vec::new();
         let mut stored: Option<Vec<String>> = None;
         let mut matched = false;
         let mut first_error = None;
@@ -266,13 +268,19 @@ impl<'c> Decider<'c> {
         for loc in candidates.iter().map(|&i| &locations[i]).filter(|l| has_rules(&l.rules)) {
             let present = match &stored {
                 Some(list) => list.iter().position(|s| *s == loc.key),
-                None => store_data::location_position(data, &loc.key),
+                None => store_data::location_position(data, &loc.key).or_else(|| {
+                    let base = store_data::locations_len(data);
+                    appended.iter().position(|k| *k == loc.key).map(|i| base + i)
+                }),
             };
             match loc.compiled.matches(props, &self.rules) {
                 Ok(true) => {
                     if present.is_none() {
                         fx.list.push(Effect::LocationActivated(loc));
-                        stored.get_or_insert_with(|| store_data::locations(data)).push(loc.key.clone());
+                        match &mut stored {
+                            Some(list) => list.push(loc.key.clone()),
+                            None => appended.push(&loc.key),
+                        }
                     }
                     matched = true;
                 }
@@ -282,16 +290,31 @@ impl<'c> Decider<'c> {
                 Ok(false) => {
                     if let Some(i) = present {
                         fx.list.push(Effect::LocationDeactivated(loc));
-                        stored.get_or_insert_with(|| store_data::locations(data)).remove(i);
+                        let list = stored.get_or_insert_with(|| {
+                            let mut list = store_data::locations(data);
+                            list.extend(appended.drain(..).map(str::to_owned));
+                            list
+                        });
+                        list.remove(i);
                     }
                 }
+            }
+        }
+        // Only activations: appended in place when the stored list allows it.
+        if stored.is_none() && !appended.is_empty() {
+            if store_data::append_locations(data, &appended) {
+                fx.data_changed = true;
+            } else {
+                let mut list = store_data::locations(data);
+                list.extend(appended.iter().map(|k| (*k).to_owned()));
+                stored = Some(list);
             }
         }
         // Without an event the list is the stored one; writing it back changes nothing unless the
         // stored list is not already a list of distinct strings (the union then normalises it).
         let list = match stored {
             Some(list) => Some(list),
-            None if !store_data::locations_are_canonical(data) => Some(store_data::locations(data)),
+            None if appended.is_empty() && !store_data::locations_are_canonical(data) => Some(store_data::locations(data)),
             None => None,
         };
         if let Some(list) = list {

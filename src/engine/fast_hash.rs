@@ -46,6 +46,7 @@ impl Hasher for FastHasher {
 /// `HashMap<K, V, FastBuild>` hashes with [`FastHasher`].
 pub type FastBuild = BuildHasherDefault<FastHasher>;
 pub type FastMap<K, V> = std::collections::HashMap<K, V, FastBuild>;
+pub type FastSet<K> = std::collections::HashSet<K, FastBuild>;
 
 #[cfg(test)]
 mod tests {

@@ -93,8 +93,30 @@ pub fn locations_are_canonical(data: &Value) -> bool {
         // a few entries: compared pairwise, without building a set
         return list.iter().enumerate().all(|(i, v)| v.as_str().is_some_and(|s| !list[..i].iter().any(|w| w.as_str() == Some(s))));
     }
-    let mut seen = std::collections::HashSet::with_capacity(list.len());
+    // Location keys come from the config: the fast hasher is safe here.
+    let mut seen = crate::fast_hash::FastSet::with_capacity_and_hasher(list.len(), Default::default());
     list.iter().all(|v| v.as_str().is_some_and(|s| seen.insert(s)))
+}
+
+/// Appends location keys that are not stored yet to a well-formed document whose `locations` is
+/// canonical (`locations_are_canonical`): what `put_data` of `locations` = stored + `keys` gives,
+/// without copying the stored list. `false` (nothing done) for any other document.
+pub fn append_locations(data: &mut Value, keys: &[&str]) -> bool {
+    if !is_well_formed(data) || !locations_are_canonical(data) {
+        return false;
+    }
+    let Some(Value::Array(list)) = data.get_mut("locations") else { return false };
+    list.extend(keys.iter().map(|k| Value::String((*k).to_owned())));
+    true
+}
+
+/// Number of entries `locations(data)` has, counted in place.
+pub fn locations_len(data: &Value) -> usize {
+    match member(data, "locations") {
+        Some(Value::Array(list)) => list.len(),
+        Some(Value::Object(map)) => map.len(),
+        _ => 0,
+    }
 }
 
 /// Index of location key `key` in the stored `locations` (compared as PHP strings), read in place:
@@ -211,6 +233,28 @@ pub fn patch(key: &str, value: Value) -> Value {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn appending_locations_gives_what_put_data_gives() {
+        let doc = |locations: Value| json!({"bucketing": {"1": "2"}, "locations": locations, "segments": [], "goals": []});
+        for stored in [json!([]), json!(["a"]), json!(["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"])] {
+            let mut appended = doc(stored.clone());
+            assert!(append_locations(&mut appended, &["x", "y"]));
+            let mut full: Vec<Value> = stored.as_array().unwrap().clone();
+            full.extend([json!("x"), json!("y")]);
+            assert_eq!(Some(appended), put_data(&doc(stored), &patch("locations", Value::Array(full))));
+        }
+        // not canonical (a duplicate, a number, a map) or not well formed: left to put_data
+        for stored in [json!(["a", "a"]), json!(["a", 1]), json!({"k": "a"})] {
+            let mut data = doc(stored.clone());
+            assert!(!append_locations(&mut data, &["x"]));
+            assert_eq!(data, doc(stored));
+        }
+        let mut loose = json!({"locations": ["a"]});
+        assert!(!append_locations(&mut loose, &["x"]));
+        assert_eq!(locations_len(&json!({"locations": {"k": "a", "l": "b"}})), 2);
+        assert_eq!(locations_len(&json!({})), 0);
+    }
 
     #[test]
     fn first_write_has_the_four_keys_in_order() {

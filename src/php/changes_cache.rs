@@ -6,7 +6,7 @@
 //! Lifetime: an entry lives as long as its config (a weak reference tells when the config is gone).
 //! The arrays of a config that is gone are freed at the start of the next request (`on_request_start`),
 //! when no PHP value of an earlier request exists any more. A process that never starts another
-//! request (a CLI script) keeps them until it exits: one set per config it has replaced.
+//! request (a CLI script) keeps them until it exits, for at most `RETIRED_LIMIT` replaced configs.
 //! ZTS builds (requests of several threads at once) convert per call instead.
 
 use std::cell::RefCell;
@@ -31,6 +31,10 @@ thread_local! {
     static ENTRIES: RefCell<Vec<Entry>> = const { RefCell::new(Vec::new()) };
 }
 
+/// Most configs that are gone whose arrays are kept until the next request starts; beyond that,
+/// values of further configs are converted per call (a CLI script replacing configs in a loop).
+const RETIRED_LIMIT: usize = 16;
+
 /// The PHP form of `value`, a value owned by `config` (a variation's `changes`, a feature change's
 /// variables): built on first use, then shared.
 pub fn config_value(config: &Arc<Config>, value: &Value) -> Zval {
@@ -38,24 +42,17 @@ pub fn config_value(config: &Arc<Config>, value: &Value) -> Zval {
         return value_to_zval(value);
     }
     ENTRIES.with_borrow_mut(|entries| {
-        let at = entries.iter().position(|e| std::ptr::eq(e.config.as_ptr(), Arc::as_ptr(config)) && e.config.strong_count() > 0);
-        let at = match at {
-            Some(0) => 0,
+        let alive = |e: &Entry| e.config.strong_count() > 0;
+        match entries.iter().position(|e| std::ptr::eq(e.config.as_ptr(), Arc::as_ptr(config)) && alive(e)) {
+            Some(0) => {}
             Some(i) => {
                 let entry = entries.remove(i);
                 entries.insert(0, entry);
-                0
             }
-            None => {
-                entries.insert(0, Entry { config: Arc::downgrade(config), arrays: FastMap::default() });
-                0
-            }
-        };
-        entries[at]
-            .arrays
-            .entry(std::ptr::from_ref(value))
-            .or_insert_with(|| PersistentValue::new(value))
-            .zval()
+            None if entries.iter().filter(|e| !alive(e)).count() >= RETIRED_LIMIT => return value_to_zval(value),
+            None => entries.insert(0, Entry { config: Arc::downgrade(config), arrays: FastMap::default() }),
+        }
+        entries[0].arrays.entry(std::ptr::from_ref(value)).or_insert_with(|| PersistentValue::new(value)).zval()
     })
 }
 
