@@ -59,6 +59,10 @@ pub fn to_map(v: &Value) -> Map<String, Value> {
 
 /// `deepMerge(a, b)` of spec §6.5; `b` wins. Non-array inputs count as empty arrays.
 pub fn deep_merge(a: &Value, b: &Value) -> Value {
+    if is_empty_array(a) {
+        // every member of `b` is new: merged as is
+        return normalize_array(to_map(b));
+    }
     let mut r = to_map(a);
     let b_entries: Vec<(String, &Value)> = match b {
         Value::Object(m) => m.iter().map(|(k, v)| (k.clone(), v)).collect(),
@@ -70,6 +74,15 @@ pub fn deep_merge(a: &Value, b: &Value) -> Value {
         r.insert(k, merged);
     }
     normalize_array(r)
+}
+
+/// An empty PHP array, or a value `deepMerge` counts as one (not an array).
+fn is_empty_array(v: &Value) -> bool {
+    match v {
+        Value::Object(m) => m.is_empty(),
+        Value::Array(a) => a.is_empty(),
+        _ => true,
+    }
 }
 
 /// One key of `deepMerge`: the new value `bv` merged over the old value `av` (absent = null):

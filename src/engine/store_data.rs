@@ -185,9 +185,19 @@ pub fn put_data_in_place(data: &mut Value, new_data: &Value) -> bool {
 /// the document is well formed and `bucketing` is a map (the usual case).
 pub fn put_bucketing(data: &mut Value, experience_id: &str, variation_id: &str) -> bool {
     if is_well_formed(data) {
-        // A non-empty map whose first key is not "0" is no PHP list and, since inserting appends,
-        // cannot become one: put_data merges such a map key by key, so set the key directly.
-        if let Some(Value::Object(bucketing)) = data.get_mut("bucketing") {
+        let bucketing = data.get_mut("bucketing");
+        // The empty list of a document without decisions becomes a one-entry map (as merging gives,
+        // except for key "0", which PHP would turn into a list).
+        if let Some(slot @ Value::Array(_)) = bucketing {
+            if slot.as_array().is_some_and(Vec::is_empty) && experience_id != "0" {
+                let mut map = serde_json::Map::new();
+                map.insert(experience_id.to_owned(), Value::String(variation_id.to_owned()));
+                *slot = Value::Object(map);
+                return true;
+            }
+        } else if let Some(Value::Object(bucketing)) = bucketing {
+            // A non-empty map whose first key is not "0" is no PHP list and, since inserting
+            // appends, cannot become one: put_data merges such a map key by key, so set the key.
             if bucketing.keys().next().is_some_and(|k| k != "0") {
                 if let Some(Value::String(v)) = bucketing.get(experience_id) {
                     if v == variation_id {
@@ -233,6 +243,18 @@ pub fn patch(key: &str, value: Value) -> Value {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_first_decision_into_an_empty_bucketing_list_gives_what_merging_gives() {
+        let skeleton = json!({"bucketing": [], "locations": ["l"], "segments": [], "goals": []});
+        for (experience, variation) in [("100", "1001"), ("0", "5"), ("7", "0")] {
+            let mut fast = skeleton.clone();
+            assert!(put_bucketing(&mut fast, experience, variation));
+            let mut merged = skeleton.clone();
+            assert!(put_data_in_place(&mut merged, &patch("bucketing", patch(experience, Value::String(variation.into())))));
+            assert_eq!(fast, merged, "experience {experience}");
+        }
+    }
 
     #[test]
     fn appending_locations_gives_what_put_data_gives() {
