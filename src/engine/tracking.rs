@@ -14,46 +14,98 @@ use serde_json::{Map, Value};
 use crate::merge::to_map;
 use crate::store_data::REPORT_SEGMENT_KEYS;
 
-/// `{"eventType": ..., "data": ...}`.
-fn event(event_type: &str, data: Map<String, Value>) -> Value {
-    let mut m = Map::new();
-    m.insert("eventType".into(), Value::String(event_type.into()));
-    m.insert("data".into(), Value::Object(data));
-    Value::Object(m)
+/// One tracking event (§7.2), sent as `{"eventType": ..., "data": {...}}`. Typed rather than a JSON
+/// value: a decision queues two strings, not a tree of maps.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TrackingEvent {
+    /// A fresh decision: `{"eventType": "bucketing", "data": {experienceId, variationId}}`.
+    Bucketing { experience_id: String, variation_id: String },
+    /// `{"eventType": "conversion", "data": {goalId, goalData?, bucketingData?}}`: `goalData` when
+    /// given (a transaction), `bucketingData` unless empty.
+    Conversion { goal_id: String, goal_data: Option<Value>, bucketing_data: Map<String, Value> },
+}
+
+impl TrackingEvent {
+    fn event_type(&self) -> &'static str {
+        match self {
+            TrackingEvent::Bucketing { .. } => "bucketing",
+            TrackingEvent::Conversion { .. } => "conversion",
+        }
+    }
+
+    /// The event as sent, as a JSON value (the `visitors` of `api.queue.released`).
+    pub fn to_value(&self) -> Value {
+        let mut data = Map::new();
+        match self {
+            TrackingEvent::Bucketing { experience_id, variation_id } => {
+                data.insert("experienceId".into(), Value::String(experience_id.clone()));
+                data.insert("variationId".into(), Value::String(variation_id.clone()));
+            }
+            TrackingEvent::Conversion { goal_id, goal_data, bucketing_data } => {
+                data.insert("goalId".into(), Value::String(goal_id.clone()));
+                if let Some(goal_data) = goal_data {
+                    data.insert("goalData".into(), goal_data.clone());
+                }
+                if !bucketing_data.is_empty() {
+                    data.insert("bucketingData".into(), Value::Object(bucketing_data.clone()));
+                }
+            }
+        }
+        let mut m = Map::new();
+        m.insert("eventType".into(), Value::String(self.event_type().into()));
+        m.insert("data".into(), Value::Object(data));
+        Value::Object(m)
+    }
+}
+
+/// The same bytes `to_value` would serialise to, written in place.
+impl serde::Serialize for TrackingEvent {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        struct Data<'a>(&'a TrackingEvent);
+        impl serde::Serialize for Data<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let mut m = s.serialize_map(None)?;
+                match self.0 {
+                    TrackingEvent::Bucketing { experience_id, variation_id } => {
+                        m.serialize_entry("experienceId", experience_id)?;
+                        m.serialize_entry("variationId", variation_id)?;
+                    }
+                    TrackingEvent::Conversion { goal_id, goal_data, bucketing_data } => {
+                        m.serialize_entry("goalId", goal_id)?;
+                        if let Some(goal_data) = goal_data {
+                            m.serialize_entry("goalData", goal_data)?;
+                        }
+                        if !bucketing_data.is_empty() {
+                            m.serialize_entry("bucketingData", bucketing_data)?;
+                        }
+                    }
+                }
+                m.end()
+            }
+        }
+        let mut m = s.serialize_map(Some(2))?;
+        m.serialize_entry("eventType", self.event_type())?;
+        m.serialize_entry("data", &Data(self))?;
+        m.end()
+    }
 }
 
 /// A bucketing event for a fresh decision (§7.2).
-pub fn bucketing_event(experience_id: &str, variation_id: &str) -> Value {
-    let mut data = Map::new();
-    data.insert("experienceId".into(), Value::String(experience_id.into()));
-    data.insert("variationId".into(), Value::String(variation_id.into()));
-    event("bucketing", data)
+pub fn bucketing_event(experience_id: &str, variation_id: &str) -> TrackingEvent {
+    TrackingEvent::Bucketing { experience_id: experience_id.into(), variation_id: variation_id.into() }
 }
 
-/// `data` of a conversion event: `goalId`, then `goalData` when given, then `bucketingData` unless
-/// the visitor's stored `bucketing` map is empty (keys as strings, values as stored).
-fn conversion_data(goal_id: &str, goal_data: Option<Value>, bucketing_data: &Value) -> Map<String, Value> {
-    let mut data = Map::new();
-    data.insert("goalId".into(), Value::String(goal_id.into()));
-    if let Some(goal_data) = goal_data {
-        data.insert("goalData".into(), goal_data);
-    }
-    let bucketing = to_map(bucketing_data);
-    if !bucketing.is_empty() {
-        data.insert("bucketingData".into(), Value::Object(bucketing));
-    }
-    data
-}
-
-/// A conversion event (§7.2); `bucketing_data` is `StoreData.bucketing` as read before the conversion.
-pub fn conversion_event(goal_id: &str, bucketing_data: &Value) -> Value {
-    event("conversion", conversion_data(goal_id, None, bucketing_data))
+/// A conversion event (§7.2); `bucketing_data` is `StoreData.bucketing` as read before the conversion
+/// (keys as strings, values as stored).
+pub fn conversion_event(goal_id: &str, bucketing_data: &Value) -> TrackingEvent {
+    TrackingEvent::Conversion { goal_id: goal_id.into(), goal_data: None, bucketing_data: to_map(bucketing_data) }
 }
 
 /// A transaction event (§7.2): a conversion event carrying `goalData`, the list of `{key, value}`
 /// objects in the given order (passed through unchanged, values keep their type).
-pub fn transaction_event(goal_id: &str, goal_data: Value, bucketing_data: &Value) -> Value {
-    event("conversion", conversion_data(goal_id, Some(goal_data), bucketing_data))
+pub fn transaction_event(goal_id: &str, goal_data: Value, bucketing_data: &Value) -> TrackingEvent {
+    TrackingEvent::Conversion { goal_id: goal_id.into(), goal_data: Some(goal_data), bucketing_data: to_map(bucketing_data) }
 }
 
 /// Wire name of a report segment key (§7.2).
@@ -84,7 +136,7 @@ pub fn wire_segments(store_segments: &Value) -> Option<Value> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct QueuedVisitor {
     pub visitor_id: String,
-    pub events: Vec<Value>,
+    pub events: Vec<TrackingEvent>,
     /// Fixed by the visitor's first queued event.
     pub segments: Option<Value>,
 }
@@ -94,7 +146,7 @@ impl QueuedVisitor {
     pub fn to_value(&self) -> Value {
         let mut m = Map::new();
         m.insert("visitorId".into(), Value::String(self.visitor_id.clone()));
-        m.insert("events".into(), Value::Array(self.events.clone()));
+        m.insert("events".into(), Value::Array(self.events.iter().map(TrackingEvent::to_value).collect()));
         if let Some(segments) = &self.segments {
             m.insert("segments".into(), segments.clone());
         }
@@ -112,7 +164,7 @@ pub struct TrackingQueue {
 impl TrackingQueue {
     /// Appends `event` to the visitor's entry, creating it (with `segments`) on the visitor's first
     /// event; a queued visitor's segments are never updated. Returns the number of distinct visitors.
-    pub fn enqueue(&mut self, visitor_id: &str, event: Value, segments: Option<Value>) -> usize {
+    pub fn enqueue(&mut self, visitor_id: &str, event: TrackingEvent, segments: Option<Value>) -> usize {
         match self.index.get(visitor_id) {
             Some(&i) => self.visitors[i].events.push(event),
             None => {
@@ -192,8 +244,9 @@ mod tests {
     #[test]
     fn payload_bytes_equal_the_value_form() {
         let mut q = TrackingQueue::default();
-        q.enqueue("v1", json!({"eventType": "bucketing", "data": {"experienceId": "1", "variationId": "2"}}), Some(json!({"country": "DE"})));
-        q.enqueue("v2", json!({"eventType": "conversion", "data": {"goalId": "5", "goalData": [{"key": "amount", "value": 10.5}]}}), None);
+        q.enqueue("v1", bucketing_event("1", "2"), Some(json!({"country": "DE"})));
+        q.enqueue("v2", transaction_event("5", json!([{"key": "amount", "value": 10.5}]), &json!({"1": "2"})), None);
+        q.enqueue("v2", conversion_event("6", &json!([])), None);
         let visitors = q.take();
         let expected = json!({"enrichData": true, "accountId": "a", "projectId": "p", "visitors": visitors_value(&visitors), "source": "php-sdk"});
         assert_eq!(payload(&visitors, "a", "p", "php-sdk", true), expected.to_string().into_bytes());
@@ -202,27 +255,26 @@ mod tests {
     #[test]
     fn event_shapes() {
         assert_eq!(
-            bucketing_event("1001", "10011"),
+            bucketing_event("1001", "10011").to_value(),
             json!({"eventType": "bucketing", "data": {"experienceId": "1001", "variationId": "10011"}})
         );
         assert_eq!(
-            conversion_event("5001", &json!({"1001": "10011", "1005": 10052})),
+            conversion_event("5001", &json!({"1001": "10011", "1005": 10052})).to_value(),
             json!({"eventType": "conversion", "data": {"goalId": "5001", "bucketingData": {"1001": "10011", "1005": 10052}}})
         );
         // An empty stored map (`[]` in PHP) drops the member.
-        assert_eq!(conversion_event("5001", &json!([])), json!({"eventType": "conversion", "data": {"goalId": "5001"}}));
-        assert_eq!(conversion_event("5001", &json!({})), json!({"eventType": "conversion", "data": {"goalId": "5001"}}));
+        assert_eq!(conversion_event("5001", &json!([])).to_value(), json!({"eventType": "conversion", "data": {"goalId": "5001"}}));
+        assert_eq!(conversion_event("5001", &json!({})).to_value(), json!({"eventType": "conversion", "data": {"goalId": "5001"}}));
         let tx = transaction_event("5001", json!([]), &json!({}));
-        assert_eq!(tx, json!({"eventType": "conversion", "data": {"goalId": "5001", "goalData": []}}));
+        assert_eq!(tx.to_value(), json!({"eventType": "conversion", "data": {"goalId": "5001", "goalData": []}}));
     }
 
     #[test]
     fn member_order_of_transaction() {
         let tx = transaction_event("5001", json!([{"key": "amount", "value": 1.0}]), &json!({"1": "2"}));
-        assert_eq!(
-            tx.to_string(),
-            r#"{"eventType":"conversion","data":{"goalId":"5001","goalData":[{"key":"amount","value":1.0}],"bucketingData":{"1":"2"}}}"#
-        );
+        let expected = r#"{"eventType":"conversion","data":{"goalId":"5001","goalData":[{"key":"amount","value":1.0}],"bucketingData":{"1":"2"}}}"#;
+        assert_eq!(tx.to_value().to_string(), expected);
+        assert_eq!(serde_json::to_string(&tx).unwrap(), expected, "serialised in place: the same bytes");
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::rc::{Rc, Weak};
 use std::mem::ManuallyDrop;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use convert_sdk_engine::tracking::{QueuedVisitor, TrackingQueue, payload, track_url, visitors_value};
+use convert_sdk_engine::tracking::{QueuedVisitor, TrackingEvent, TrackingQueue, payload, track_url, visitors_value};
 use convert_sdk_engine::value::php_json_decode;
 use convert_sdk_net::http::status_text;
 use convert_sdk_net::tracking_delivery::{DeliveryOutcome, DeliveryPolicy, Failure, deliver};
@@ -38,7 +38,7 @@ impl Instance {
     /// Queues a tracking event; releases with reason `size` when `network.tracking` is on and
     /// `events.batch_size` distinct visitors are queued (§7.1).
     /// `core` is the SDK object owning this instance (kept alive until the release).
-    pub fn enqueue(&self, core: &CoreRef, visitor_id: &str, event: Value, segments: Option<Value>) {
+    pub fn enqueue(&self, core: &CoreRef, visitor_id: &str, event: TrackingEvent, segments: Option<Value>) {
         let queued = self.tracker.queue.borrow_mut().enqueue(visitor_id, event, segments);
         self.pin(core);
         if self.options.tracking && queued as i64 >= self.options.batch_size {
