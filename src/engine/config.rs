@@ -116,6 +116,8 @@ pub struct Config {
     pub goals: Vec<RuleEntity>,
     pub features: Vec<Feature>,
     experience_by_key: FastMap<String, usize>,
+    /// `is_ready()`, decided at parse.
+    ready: bool,
 }
 
 /// `(string)` of an optional field; absent and null give `""`.
@@ -265,13 +267,14 @@ impl Config {
             features,
             experiences,
             experience_by_key,
+            ready: raw.get("account_id").is_some_and(php_bool) && raw.get("project").is_some_and(php_bool),
             raw,
         })
     }
 
     /// `isReady()` condition (§1.3): truthy `account_id` and truthy `project`.
     pub fn is_ready(&self) -> bool {
-        self.raw.get("account_id").is_some_and(php_bool) && self.raw.get("project").is_some_and(php_bool)
+        self.ready
     }
 
     /// First experience (config order) with this key (§4.3 step 1).

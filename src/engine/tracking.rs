@@ -165,6 +165,11 @@ impl TrackingQueue {
     /// Appends `event` to the visitor's entry, creating it (with `segments`) on the visitor's first
     /// event; a queued visitor's segments are never updated. Returns the number of distinct visitors.
     pub fn enqueue(&mut self, visitor_id: &str, event: TrackingEvent, segments: Option<Value>) -> usize {
+        // The visitor queued last (a Context's events come in a row) is found without hashing.
+        if let Some(last) = self.visitors.last_mut().filter(|v| v.visitor_id == visitor_id) {
+            last.events.push(event);
+            return self.visitors.len();
+        }
         match self.index.get(visitor_id) {
             Some(&i) => self.visitors[i].events.push(event),
             None => {
