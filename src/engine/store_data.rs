@@ -98,10 +98,21 @@ pub fn locations_are_canonical(data: &Value) -> bool {
     list.iter().all(|v| v.as_str().is_some_and(|s| seen.insert(s)))
 }
 
-/// Appends location keys that are not stored yet to a well-formed document whose `locations` is
-/// canonical (`locations_are_canonical`): what `put_data` of `locations` = stored + `keys` gives,
-/// without copying the stored list. `false` (nothing done) for any other document.
+/// Appends location keys that are not stored yet (distinct) to a well-formed document whose
+/// `locations` is canonical (`locations_are_canonical`), or to an empty one: what `put_data` of
+/// `locations` = stored + `keys` gives, without copying the stored list. `false` (nothing done)
+/// for any other document.
 pub fn append_locations(data: &mut Value, keys: &[&str]) -> bool {
+    if data.as_object().is_some_and(Map::is_empty) {
+        // Nothing stored yet: the document `put_data` builds around the new list.
+        let mut doc = Map::new();
+        for k in KEYS {
+            let list = if k == "locations" { keys.iter().map(|k| Value::String((*k).to_owned())).collect() } else { Vec::new() };
+            doc.insert(k.to_owned(), Value::Array(list));
+        }
+        *data = Value::Object(doc);
+        return true;
+    }
     if !is_well_formed(data) || !locations_are_canonical(data) {
         return false;
     }
@@ -259,6 +270,9 @@ mod tests {
     #[test]
     fn appending_locations_gives_what_put_data_gives() {
         let doc = |locations: Value| json!({"bucketing": {"1": "2"}, "locations": locations, "segments": [], "goals": []});
+        let mut empty = json!({});
+        assert!(append_locations(&mut empty, &["x", "y"]));
+        assert_eq!(Some(empty), put_data(&json!({}), &patch("locations", json!(["x", "y"]))));
         for stored in [json!([]), json!(["a"]), json!(["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"])] {
             let mut appended = doc(stored.clone());
             assert!(append_locations(&mut appended, &["x", "y"]));

@@ -48,9 +48,10 @@ fn member_zval(attrs: &Zval, name: &str) -> Option<Zval> {
     Some(read_property(obj, name))
 }
 
-/// The engine values of the last few property arrays a Context was given, by array identity. Each
-/// array is held (a counted reference), so PHP separates it on any write and a cached array never
-/// changes under its pointer: passing the same attributes again costs no conversion.
+/// The engine values of the last few property arrays the Contexts of an SDK instance were given, by
+/// array identity. Each array is held (a counted reference), so PHP separates it on any write and a
+/// cached array never changes under its pointer: passing the same attributes again costs no
+/// conversion.
 #[derive(Default)]
 pub struct ConvertedArrays {
     entries: RefCell<Vec<(Zval, Rc<Value>)>>,

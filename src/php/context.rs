@@ -23,7 +23,7 @@ use ext_php_rs::types::Zval;
 use serde_json::{Map, Value, json};
 
 use super::args::{bytes_arg, optional_array, string_arg, type_error};
-use super::call_attributes::{CallAttributes, ConvertedArrays};
+use super::call_attributes::CallAttributes;
 use super::convert::{value_to_zval, zval_to_value};
 use super::dtos::{BucketedFeature, BucketedVariation};
 use super::enums::FeatureStatus;
@@ -54,8 +54,6 @@ pub struct Context {
     visitor_properties: RefCell<Option<Value>>,
     /// The last merged visitor properties and the inputs they came from (most calls repeat them).
     merged_cache: RefCell<Option<MergedProperties>>,
-    /// Property arrays of call attributes already converted (repeated calls pass the same ones).
-    converted: ConvertedArrays,
     /// Preview mode (§12): `(experienceId, variationId)`.
     preview: RefCell<Option<(String, String)>>,
 }
@@ -108,7 +106,6 @@ impl Context {
             orphans,
             visitor_properties: RefCell::new(None),
             merged_cache: RefCell::new(None),
-            converted: ConvertedArrays::default(),
             preview: RefCell::new(None),
         };
         if let Some(attrs) = attributes.filter(|a| !store_data::is_empty(a)) {
@@ -302,7 +299,7 @@ impl Context {
 
     /// The `$attributes` argument of `function` (a `method!` name).
     fn attributes(&self, z: Option<&Zval>, function: &str, position: u32) -> PhpResult<CallAttributes> {
-        CallAttributes::from_arg(z, &self.converted).map_err(|()| {
+        CallAttributes::from_arg(z, &self.instance().converted).map_err(|()| {
             type_error(function, position, "attributes", "?OpenAPI\\Client\\BucketingAttributes", z.unwrap_or(&Zval::null()))
         })
     }
@@ -311,7 +308,6 @@ impl Context {
 impl HoldsZvals for Context {
     fn report_zvals(&self, gc: &mut GcBuffer) {
         gc.add(self.core.zval());
-        self.converted.report_zvals(gc);
     }
 }
 

@@ -14,6 +14,7 @@ use convert_sdk_engine::visitor_doc::{PendingWrites, SharedDoc};
 use ext_php_rs::types::Zval;
 use serde_json::{Map, Value};
 
+use super::call_attributes::ConvertedArrays;
 use super::convert::value_to_zval;
 use super::events::EventBus;
 use super::gc::GcBuffer;
@@ -33,6 +34,9 @@ pub struct Instance {
     /// The live visitor documents of this instance's Contexts and those with changes not yet
     /// written (`deferStoreWrites`, `visitor_doc` module).
     pub pending: PendingWrites,
+    /// Call attributes already converted, shared by the instance's Contexts (calls and Contexts
+    /// often pass the same attributes).
+    pub converted: ConvertedArrays,
     /// Listed for the request-end write of pending documents (`tracking::write_at_request_end`).
     pub request_end_write: std::cell::Cell<bool>,
 }
@@ -58,6 +62,7 @@ impl Instance {
             store,
             tracker: Tracker::default(),
             pending: PendingWrites::default(),
+            converted: ConvertedArrays::default(),
             request_end_write: std::cell::Cell::new(false),
         })
     }
@@ -70,6 +75,7 @@ impl Instance {
         gc.add_all(o.data.iter().chain(&o.cache).chain(&o.data_store));
         o.logger.report_zvals(gc);
         self.events.report_zvals(gc);
+        self.converted.report_zvals(gc);
         if let Some(store) = &self.store {
             store.report_zvals(gc);
         }
