@@ -10,7 +10,7 @@ use convert_sdk_engine::config::Config;
 use convert_sdk_engine::conversion::{ConversionOutcome, ConversionRequest, track_conversion};
 use convert_sdk_engine::experience::{Decider, DecisionInput, Effect, Effects, NotEligible, Outcome, Overrides};
 use convert_sdk_engine::features::{CollectContext, FeatureEntry, FeatureFilter, FeatureWarning, collect_with};
-use convert_sdk_engine::merge::{deep_merge, is_php_array};
+use convert_sdk_engine::merge::{deep_merge, is_php_array, is_php_list};
 use convert_sdk_engine::segments::{CustomSegmentsOutcome, put_segments, run_custom_segments};
 use convert_sdk_engine::store_data::{self, filter_report_segments, put_data};
 use convert_sdk_engine::tracking::{bucketing_event, conversion_event, transaction_event, wire_segments};
@@ -51,7 +51,7 @@ pub struct Context {
     /// Where `drop` leaves unwritten changes (shared with the instance; see `Drop`).
     orphans: Orphans,
     /// Non-report attributes (not persisted); `None` until some are set.
-    visitor_properties: RefCell<Option<Value>>,
+    visitor_properties: RefCell<Option<Rc<Value>>>,
     /// The last merged visitor properties and the inputs they came from (most calls repeat them).
     merged_cache: RefCell<Option<MergedProperties>>,
     /// Preview mode (§12): `(experienceId, variationId)`.
@@ -110,7 +110,7 @@ impl Context {
         };
         if let Some(attrs) = attributes.filter(|a| !store_data::is_empty(a)) {
             let (segments, others) = filter_report_segments(&attrs);
-            *ctx.visitor_properties.borrow_mut() = others.map(Value::Object);
+            *ctx.visitor_properties.borrow_mut() = others.map(|m| Rc::new(Value::Object(m)));
             if let Some(segments) = segments {
                 ctx.update_data(|data, fx| put_segments(data, &Value::Object(segments), fx));
             }
@@ -199,23 +199,31 @@ impl Context {
                 return m.merged.clone();
             }
         }
-        let merged = Rc::new(self.merge_properties(data, call));
+        let merged = self.merge_properties(data, call);
         *self.merged_cache.borrow_mut() =
             Some(MergedProperties { call: call.cloned(), stored: stored.cloned(), merged: merged.clone() });
         merged
     }
 
-    fn merge_properties(&self, data: &Value, call: Option<&Value>) -> Value {
+    fn merge_properties(&self, data: &Value, call: Option<&Value>) -> Rc<Value> {
         let empty = Value::Object(Map::new());
         let props = self.visitor_properties.borrow();
-        let context = props.as_ref().unwrap_or(&empty);
-        let own = match call.filter(|c| !store_data::is_empty(c)) {
+        let call = call.filter(|c| !store_data::is_empty(c));
+        // the stored segments, read in place (`store_data::segments` without its copy)
+        let stored = data.get("segments").filter(|s| is_php_array(s) && !store_data::is_empty(s));
+        if let (Some(own), None, None) = (props.as_ref(), call, stored) {
+            // Nothing merges in: the context's properties are the result when merging them over
+            // nothing gives them back (a non-empty map that is no list).
+            if matches!(&**own, Value::Object(m) if !m.is_empty()) && !is_php_list(own) {
+                return own.clone();
+            }
+        }
+        let context = props.as_deref().unwrap_or(&empty);
+        let own = match call {
             Some(c) => std::borrow::Cow::Owned(deep_merge(context, c)),
             None => std::borrow::Cow::Borrowed(context),
         };
-        // the stored segments, read in place (`store_data::segments` without its copy)
-        let stored = data.get("segments").filter(|s| is_php_array(s)).unwrap_or(&empty);
-        deep_merge(stored, &own)
+        Rc::new(deep_merge(stored.unwrap_or(&empty), &own))
     }
 
     /// Decides with `f` given the decision input for these call attributes.
@@ -551,7 +559,7 @@ impl Context {
         let value = zval_to_value(value);
         *self.merged_cache.borrow_mut() = None;
         let mut props = self.visitor_properties.borrow_mut();
-        let map = props.get_or_insert_with(|| Value::Object(Map::new()));
+        let map = Rc::make_mut(props.get_or_insert_with(|| Rc::new(Value::Object(Map::new()))));
         if !map.is_object() {
             *map = Value::Object(convert_sdk_engine::merge::to_map(map));
         }
@@ -566,11 +574,11 @@ impl Context {
         let incoming = convert_sdk_engine::merge::to_map(&zval_to_value(attrs));
         *self.merged_cache.borrow_mut() = None;
         let mut props = self.visitor_properties.borrow_mut();
-        let mut map = props.as_ref().map(convert_sdk_engine::merge::to_map).unwrap_or_default();
+        let mut map = props.as_deref().map(convert_sdk_engine::merge::to_map).unwrap_or_default();
         for (k, v) in incoming {
             map.insert(k, v);
         }
-        *props = Some(convert_sdk_engine::merge::normalize_array(map));
+        *props = Some(Rc::new(convert_sdk_engine::merge::normalize_array(map)));
         Ok(())
     }
 
