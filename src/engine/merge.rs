@@ -12,9 +12,15 @@ use crate::value::php_string;
 pub fn is_php_list(v: &Value) -> bool {
     match v {
         Value::Array(a) => !a.is_empty(),
-        Value::Object(m) => !m.is_empty() && m.keys().enumerate().all(|(i, k)| *k == i.to_string()),
+        Value::Object(m) => !m.is_empty() && m.keys().enumerate().all(|(i, k)| is_index_key(k, i)),
         _ => false,
     }
+}
+
+/// True when `k` is the decimal form of `i` (`"0"`, `"12"`; not `"012"` or `"+1"`), without
+/// formatting `i`.
+fn is_index_key(k: &str, i: usize) -> bool {
+    !k.is_empty() && k.bytes().all(|b| b.is_ascii_digit()) && (k == "0" || !k.starts_with('0')) && k.parse::<usize>() == Ok(i)
 }
 
 /// True when `v` is a PHP array (any JSON array or object).
@@ -164,6 +170,18 @@ pub fn merge_into(slot: &mut Value, new: &Value) -> bool {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn lists_are_maps_keyed_0_to_n_minus_1_in_order() {
+        assert!(is_php_list(&json!({"0": "a", "1": "b"})));
+        assert!(!is_php_list(&json!({"1": "a"})));
+        assert!(!is_php_list(&json!({"0": "a", "01": "b"})));
+        assert!(!is_php_list(&json!({"0": "a", "+1": "b"})));
+        assert!(!is_php_list(&json!({"0": "a", "": "b"})));
+        assert!(!is_php_list(&json!({"plan": "a"})));
+        assert!(!is_php_list(&json!({})));
+        assert!(is_php_list(&json!(["a"])));
+    }
 
     #[test]
     fn lists_are_unioned_new_first() {

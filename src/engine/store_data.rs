@@ -105,7 +105,7 @@ pub fn locations_are_canonical(data: &Value) -> bool {
 pub fn append_locations(data: &mut Value, keys: &[&str]) -> bool {
     if data.as_object().is_some_and(Map::is_empty) {
         // Nothing stored yet: the document `put_data` builds around the new list.
-        let mut doc = Map::new();
+        let mut doc = Map::with_capacity(KEYS.len());
         for k in KEYS {
             let list = if k == "locations" { keys.iter().map(|k| Value::String((*k).to_owned())).collect() } else { Vec::new() };
             doc.insert(k.to_owned(), Value::Array(list));
