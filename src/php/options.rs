@@ -62,18 +62,34 @@ fn is_empty(v: Option<&Value>) -> bool {
     v.is_none_or(|v| !php_bool(v))
 }
 
-fn str_at(v: &Value, pointer: &str, default: &str) -> String {
-    str_at_or(v, pointer, || default.to_string())
-}
+/// The options array read in place: a member becomes an engine value only when it is asked for
+/// (objects read as null; they are taken separately).
+struct OptionsView<'a>(&'a ZendHashTable);
 
-/// `str_at` with a default computed only when the option is absent (an environment lookup).
-fn str_at_or(v: &Value, pointer: &str, default: impl FnOnce() -> String) -> String {
-    at(v, pointer).filter(|x| !x.is_null()).map_or_else(default, |x| php_string(x).into_owned())
-}
+impl OptionsView<'_> {
+    /// Top-level member `name`.
+    fn get(&self, name: &str) -> Option<Value> {
+        self.0.get(name).map(zval_to_value)
+    }
 
-/// The member at `/a/b` (object keys only): `Value::pointer` without its per-segment allocations.
-fn at<'v>(v: &'v Value, pointer: &str) -> Option<&'v Value> {
-    pointer.split('/').skip(1).try_fold(v, |v, key| convert_sdk_engine::value::member(v, key))
+    /// The member at `/a/b` (string keys of nested arrays).
+    fn at(&self, pointer: &str) -> Option<Value> {
+        let mut segments = pointer.split('/').skip(1);
+        let mut z = self.0.get(segments.next()?)?.dereference();
+        for key in segments {
+            z = z.array()?.get(key)?.dereference();
+        }
+        Some(zval_to_value(z))
+    }
+
+    fn str_at(&self, pointer: &str, default: &str) -> String {
+        self.str_at_or(pointer, || default.to_string())
+    }
+
+    /// `str_at` with a default computed only when the option is absent (an environment lookup).
+    fn str_at_or(&self, pointer: &str, default: impl FnOnce() -> String) -> String {
+        self.at(pointer).filter(|x| !x.is_null()).map_or_else(default, |x| php_string(&x).into_owned())
+    }
 }
 
 /// Object-valued option, if it is an object.
@@ -83,16 +99,15 @@ fn object_option(options: &ZendHashTable, key: &str) -> Option<Zval> {
 
 /// Parses and validates the options array in the order of §1.2.
 pub fn parse(options: &ZendHashTable) -> Result<SdkOptions, PhpException> {
-    let user = array_value(options);
-    if is_empty(user.get("sdkKey")) && is_empty(user.get("data")) {
+    let merged = OptionsView(options);
+    if is_empty(merged.get("sdkKey").as_ref()) && options.get("data").is_none_or(is_empty_zval) {
         return Err(invalid_argument("Either sdkKey or data must be provided"));
     }
     // Every option is read from the user's array with its default as fallback: the same result as
     // deep-merging the defaults first (§1.2), without building and merging them on every create().
-    let merged = user;
     let environment = match merged.get("environment") {
         None => "production".to_string(),
-        Some(Value::String(s)) => s.clone(),
+        Some(Value::String(s)) => s,
         _ => return Err(native_invalid_argument("Environment is required and must be a string")),
     };
     // Checked on the raw value: objects and NAN have no engine value but are not empty().
@@ -100,8 +115,8 @@ pub fn parse(options: &ZendHashTable) -> Result<SdkOptions, PhpException> {
     let non_string_key = raw_key.is_some_and(|z| !z.is_string() && !is_empty_zval(z));
     let sdk_key = match merged.get("sdkKey") {
         _ if non_string_key => return Err(native_invalid_argument("sdkKey must be a string")),
-        Some(Value::String(s)) if php_bool(&Value::String(s.clone())) => s.clone(),
-        k if is_empty(k) => String::new(),
+        Some(Value::String(s)) if php_bool(&Value::String(s.clone())) => s,
+        k if is_empty(k.as_ref()) => String::new(),
         _ => return Err(native_invalid_argument("sdkKey must be a string")),
     };
     // `data` as given (not merged, not converted: see config_source); an array in data mode.
@@ -111,32 +126,32 @@ pub fn parse(options: &ZendHashTable) -> Result<SdkOptions, PhpException> {
     }
     Ok(SdkOptions {
         sdk_key,
-        sdk_key_secret: str_at(&merged, "/sdkKeySecret", ""),
+        sdk_key_secret: merged.str_at("/sdkKeySecret", ""),
         environment,
         data,
         bucketing: BucketingSettings {
-            hash_seed: at(&merged, "/bucketing/hash_seed").map_or(9999, |v| php_intval(v) as u32),
-            max_traffic: at(&merged, "/bucketing/max_traffic").map_or(10000.0, php_floatval),
+            hash_seed: merged.at("/bucketing/hash_seed").map_or(9999, |v| php_intval(&v) as u32),
+            max_traffic: merged.at("/bucketing/max_traffic").map_or(10000.0, |v| php_floatval(&v)),
         },
         rules: RuleOptions {
-            keys_case_sensitive: at(&merged, "/rules/keys_case_sensitive").is_none_or(php_bool),
+            keys_case_sensitive: merged.at("/rules/keys_case_sensitive").is_none_or(|v| php_bool(&v)),
             // `rules.exists_operators => true` turns on the JS `exists`/`doesNotExist` operators (§12).
-            js_exists_operators: at(&merged, "/rules/exists_operators").is_some_and(php_bool),
+            js_exists_operators: merged.at("/rules/exists_operators").is_some_and(|v| php_bool(&v)),
         },
-        data_refresh_interval_ms: at(&merged, "/dataRefreshInterval").map_or(300_000, php_intval),
-        tracking: at(&merged, "/network/tracking").is_none_or(php_bool),
-        cache_level: str_at(&merged, "/network/cacheLevel", "default"),
+        data_refresh_interval_ms: merged.at("/dataRefreshInterval").map_or(300_000, |v| php_intval(&v)),
+        tracking: merged.at("/network/tracking").is_none_or(|v| php_bool(&v)),
+        cache_level: merged.str_at("/network/cacheLevel", "default"),
         // env VERSION replaces network.source even when the user set it (§1.2 step 2)
-        source: env_var("VERSION").unwrap_or_else(|| str_at(&merged, "/network/source", "php-sdk")),
-        config_endpoint: str_at_or(&merged, "/api/endpoint/config", || env_or("CONFIG_ENDPOINT", DEFAULT_CONFIG_ENDPOINT)),
-        track_endpoint: str_at_or(&merged, "/api/endpoint/track", || env_or("TRACK_ENDPOINT", DEFAULT_TRACK_ENDPOINT)),
-        batch_size: at(&merged, "/events/batch_size").map_or(10, php_intval),
+        source: env_var("VERSION").unwrap_or_else(|| merged.str_at("/network/source", "php-sdk")),
+        config_endpoint: merged.str_at_or("/api/endpoint/config", || env_or("CONFIG_ENDPOINT", DEFAULT_CONFIG_ENDPOINT)),
+        track_endpoint: merged.str_at_or("/api/endpoint/track", || env_or("TRACK_ENDPOINT", DEFAULT_TRACK_ENDPOINT)),
+        batch_size: merged.at("/events/batch_size").map_or(10, |v| php_intval(&v)),
         http_limits: http_limits(&merged),
-        legacy_store_keys: merged.get("legacyStoreKeys").is_some_and(php_bool),
-        defer_store_writes: merged.get("deferStoreWrites").is_none_or(php_bool),
+        legacy_store_keys: merged.get("legacyStoreKeys").is_some_and(|v| php_bool(&v)),
+        defer_store_writes: merged.get("deferStoreWrites").is_none_or(|v| php_bool(&v)),
         store_breaker: BreakerSettings {
-            threshold: at(&merged, "/storeCircuitBreaker/failures").map_or(3, |v| php_intval(v).clamp(0, 1_000_000) as u32),
-            cool_down: Duration::from_secs(at(&merged, "/storeCircuitBreaker/seconds").map_or(30, |v| php_intval(v).clamp(1, 86_400) as u64)),
+            threshold: merged.at("/storeCircuitBreaker/failures").map_or(3, |v| php_intval(&v).clamp(0, 1_000_000) as u32),
+            cool_down: Duration::from_secs(merged.at("/storeCircuitBreaker/seconds").map_or(30, |v| php_intval(&v).clamp(1, 86_400) as u64)),
         },
         cache: object_option(options, "cache"),
         data_store: options.get("dataStore").map(Zval::dereference).filter(|z| !z.is_null()).map(Zval::shallow_clone),
@@ -145,26 +160,14 @@ pub fn parse(options: &ZendHashTable) -> Result<SdkOptions, PhpException> {
 }
 
 /// HTTP bounds from `network.connectTimeout` and `network.timeout` (milliseconds, > 0).
-fn http_limits(merged: &Value) -> HttpLimits {
-    let ms = |p: &str| at(&merged, p).map(php_intval).filter(|v| *v > 0).map(|v| Duration::from_millis(v as u64));
+fn http_limits(merged: &OptionsView<'_>) -> HttpLimits {
+    let ms = |p: &str| merged.at(p).map(|v| php_intval(&v)).filter(|v| *v > 0).map(|v| Duration::from_millis(v as u64));
     let defaults = HttpLimits::default();
     HttpLimits {
         connect_timeout: ms("/network/connectTimeout").unwrap_or(defaults.connect_timeout),
         total_timeout: ms("/network/timeout").unwrap_or(defaults.total_timeout),
         ..defaults
     }
-}
-
-/// The options array as an engine value, `data` excepted (converted once, separately).
-/// Objects read as null; they are taken separately.
-fn array_value(options: &ZendHashTable) -> Value {
-    let mut m = serde_json::Map::new();
-    for (k, v) in options {
-        let key = k.to_string();
-        let value = if key == "data" { Value::Bool(!is_empty_zval(v)) } else { zval_to_value(v) };
-        m.insert(key, value);
-    }
-    Value::Object(m)
 }
 
 /// PHP `empty()` of a zval without converting it.
@@ -182,9 +185,9 @@ fn level_of(v: Option<&Value>, default: Level) -> Level {
 }
 
 /// The logger of §1.9: `['logLevel' => ..., 'customLoggers' => [...]]` or a bare PSR-3 logger.
-fn build_logger(options: &ZendHashTable, merged: &Value) -> Logger {
+fn build_logger(options: &ZendHashTable, merged: &OptionsView<'_>) -> Logger {
     let mut logger = Logger::default();
-    let level = level_of(at(&merged, "/logger/logLevel"), Level::Debug);
+    let level = level_of(merged.at("/logger/logLevel").as_ref(), Level::Debug);
     let Some(opt) = options.get("logger").map(Zval::dereference) else { return logger };
     if opt.is_object() {
         logger.add(opt.shallow_clone(), level);
