@@ -154,6 +154,10 @@ impl QueuedVisitor {
     }
 }
 
+/// Most visitors found by scanning the queue; a longer queue (`network.tracking` off, a large
+/// `events.batch_size`) is indexed by visitor id.
+const SCANNED_VISITORS: usize = 16;
+
 /// The tracking queue of one SDK instance (§7.1): visitors in first-enqueue order.
 #[derive(Debug, Default)]
 pub struct TrackingQueue {
@@ -170,14 +174,30 @@ impl TrackingQueue {
             last.events.push(event);
             return self.visitors.len();
         }
-        match self.index.get(visitor_id) {
-            Some(&i) => self.visitors[i].events.push(event),
+        match self.position(visitor_id) {
+            Some(i) => self.visitors[i].events.push(event),
             None => {
-                self.index.insert(visitor_id.to_string(), self.visitors.len());
+                if !self.index.is_empty() || self.visitors.len() >= SCANNED_VISITORS {
+                    if self.index.is_empty() {
+                        // the queue outgrew scanning: index everybody queued so far
+                        self.index = self.visitors.iter().enumerate().map(|(i, v)| (v.visitor_id.clone(), i)).collect();
+                    }
+                    self.index.insert(visitor_id.to_string(), self.visitors.len());
+                }
                 self.visitors.push(QueuedVisitor { visitor_id: visitor_id.to_string(), events: vec![event], segments });
             }
         }
         self.visitors.len()
+    }
+
+    /// Index of the visitor's entry: scanned while the queue is short (it is released at
+    /// `events.batch_size` visitors, 10 by default), looked up once it is indexed.
+    fn position(&self, visitor_id: &str) -> Option<usize> {
+        if self.index.is_empty() {
+            self.visitors.iter().position(|v| v.visitor_id == visitor_id)
+        } else {
+            self.index.get(visitor_id).copied()
+        }
     }
 
     /// Distinct visitors queued (the length compared with `events.batch_size`).
@@ -245,6 +265,24 @@ pub fn track_url(track_endpoint: &str, project_id: &str, sdk_key: &str) -> Strin
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_long_queue_keeps_each_visitor_in_one_entry() {
+        let mut q = TrackingQueue::default();
+        for round in 0..3 {
+            for v in 0..40 {
+                let len = q.enqueue(&format!("v{v}"), bucketing_event(&round.to_string(), "1"), None);
+                assert_eq!(len, if round == 0 { v + 1 } else { 40 });
+            }
+        }
+        let visitors = q.take();
+        assert_eq!(visitors.len(), 40);
+        assert!(visitors.iter().enumerate().all(|(i, v)| v.visitor_id == format!("v{i}") && v.events.len() == 3));
+        // after a release the queue starts short (scanned) again
+        assert_eq!(q.enqueue("v1", bucketing_event("9", "1"), None), 1);
+        assert_eq!(q.enqueue("v2", bucketing_event("9", "1"), None), 2);
+        assert_eq!(q.enqueue("v1", bucketing_event("9", "2"), None), 2);
+    }
 
     #[test]
     fn payload_bytes_equal_the_value_form() {
