@@ -17,13 +17,15 @@ use convert_sdk_engine::fast_hash::FastMap;
 use ext_php_rs::types::Zval;
 use serde_json::Value;
 
-use super::convert::value_to_zval;
+use super::convert::{string_zval, value_to_zval};
 use super::persistent_value::PersistentValue;
 
-/// One config's arrays, by the address of the config value (stable while the config lives).
+/// One config's values, by the address of the config value (stable while the config lives).
 struct Entry {
     config: Weak<Config>,
     arrays: FastMap<*const Value, PersistentValue>,
+    /// Strings of the config (ids and keys of variations served), by address and length.
+    strings: FastMap<(*const u8, usize), PersistentValue>,
 }
 
 thread_local! {
@@ -38,8 +40,29 @@ const RETIRED_LIMIT: usize = 16;
 /// The PHP form of `value`, a value owned by `config` (a variation's `changes`, a feature change's
 /// variables): built on first use, then shared.
 pub fn config_value(config: &Arc<Config>, value: &Value) -> Zval {
+    with_entry(config, |entry| {
+        entry.arrays.entry(std::ptr::from_ref(value)).or_insert_with(|| PersistentValue::new(value)).zval()
+    })
+    .unwrap_or_else(|| value_to_zval(value))
+}
+
+/// `text`, a string owned by `config` (an experience's or variation's id or key), as a PHP string.
+pub fn config_str(config: &Arc<Config>, text: &str) -> Zval {
+    with_entry(config, |entry| {
+        entry
+            .strings
+            .entry((text.as_ptr(), text.len()))
+            .or_insert_with(|| PersistentValue::new(&Value::String(text.to_owned())))
+            .zval()
+    })
+    .unwrap_or_else(|| string_zval(text))
+}
+
+/// Runs `f` on the entry of `config` (created first); `None` when values of this config are not
+/// kept (ZTS, or too many configs are gone: `RETIRED_LIMIT`).
+fn with_entry(config: &Arc<Config>, f: impl FnOnce(&mut Entry) -> Zval) -> Option<Zval> {
     if ext_php_rs::PHP_ZTS {
-        return value_to_zval(value);
+        return None;
     }
     ENTRIES.with_borrow_mut(|entries| {
         let alive = |e: &Entry| e.config.strong_count() > 0;
@@ -49,10 +72,13 @@ pub fn config_value(config: &Arc<Config>, value: &Value) -> Zval {
                 let entry = entries.remove(i);
                 entries.insert(0, entry);
             }
-            None if entries.iter().filter(|e| !alive(e)).count() >= RETIRED_LIMIT => return value_to_zval(value),
-            None => entries.insert(0, Entry { config: Arc::downgrade(config), arrays: FastMap::default() }),
+            None if entries.iter().filter(|e| !alive(e)).count() >= RETIRED_LIMIT => return None,
+            None => entries.insert(
+                0,
+                Entry { config: Arc::downgrade(config), arrays: FastMap::default(), strings: FastMap::default() },
+            ),
         }
-        entries[0].arrays.entry(std::ptr::from_ref(value)).or_insert_with(|| PersistentValue::new(value)).zval()
+        Some(f(&mut entries[0]))
     })
 }
 

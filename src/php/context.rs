@@ -258,10 +258,10 @@ impl Context {
         self.instance().log(Level::Debug, || explain(&self.visitor_id, experience_key, outcome));
         match outcome {
             Outcome::Variation { experience, variation, .. } => Some(BucketedVariation {
-                experience_id: experience.id.clone(),
-                experience_key: experience.key.clone(),
-                variation_id: variation.id.clone(),
-                variation_key: variation.key.clone(),
+                experience_id: super::changes_cache::config_str(&self.config, &experience.id),
+                experience_key: super::changes_cache::config_str(&self.config, &experience.key),
+                variation_id: super::changes_cache::config_str(&self.config, &variation.id),
+                variation_key: super::changes_cache::config_str(&self.config, &variation.key),
                 changes: super::changes_cache::config_value(&self.config, &variation.changes),
             }),
             _ => None,
@@ -271,7 +271,10 @@ impl Context {
     fn fire_variation(&self, v: &BucketedVariation) {
         self.instance().fire(
             "bucketing",
-            || json!({"visitorId": self.visitor_id, "experienceKey": v.experience_key, "variationKey": v.variation_key}),
+            || {
+                let text = |z: &Zval| z.str().unwrap_or_default().to_owned();
+                json!({"visitorId": self.visitor_id, "experienceKey": text(&v.experience_key), "variationKey": text(&v.variation_key)})
+            },
             true,
         );
     }

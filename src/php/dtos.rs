@@ -347,10 +347,11 @@ fn array_or_empty(value: Zval) -> Zval {
 
 /// `ConvertSdk\DTO\BucketedVariation`, built from Rust.
 pub struct BucketedVariation {
-    pub experience_id: String,
-    pub experience_key: String,
-    pub variation_id: String,
-    pub variation_key: String,
+    /// PHP strings (shared from the config, `changes_cache::config_str`).
+    pub experience_id: Zval,
+    pub experience_key: Zval,
+    pub variation_id: Zval,
+    pub variation_key: Zval,
     /// `variation.changes` as a PHP array (anything else becomes `[]`).
     pub changes: Zval,
 }
@@ -360,13 +361,7 @@ impl IntoZval for BucketedVariation {
     const NULLABLE: bool = false;
 
     fn set_zval(self, zv: &mut Zval, _persistent: bool) -> ext_php_rs::error::Result<()> {
-        let values = vec![
-            string_zval(&self.experience_id)?,
-            string_zval(&self.experience_key)?,
-            string_zval(&self.variation_id)?,
-            string_zval(&self.variation_key)?,
-            array_or_empty(self.changes),
-        ];
+        let values = vec![self.experience_id, self.experience_key, self.variation_id, self.variation_key, array_or_empty(self.changes)];
         BUCKETED_VARIATION.build(values, zv)
     }
 }

@@ -278,6 +278,32 @@ final class ExperienceDecisionTest extends TestCase
         $this->assertSame('{"js":"x()","10":"ten","list":[1,2.5,"three",null,true]}', json_encode($again[0]['data']));
     }
 
+    /**
+     * Ids, keys and `changes` come from memory shared per config. Results keep their values after
+     * their SDK is gone and after their config has left the process cache (40 configs: beyond the
+     * cache and beyond the configs whose shared values are kept).
+     */
+    public function testResultsOutliveTheirSdkAndConfig(): void
+    {
+        $kept = [];
+        for ($i = 0; $i < 40; $i++) {
+            $config = self::openConfig(['key' => "open-$i", 'variations' => [[
+                'id' => "8{$i}1", 'key' => "only-$i", 'traffic_allocation' => 100,
+                'changes' => [['id' => $i, 'type' => 'customCode', 'data' => ['js' => "run($i);"]]],
+            ]]]);
+            $kept[$i] = self::decide($config, "open-$i", ['locationProperties' => ['a' => 1]], "outlive-$i");
+        }
+        gc_collect_cycles();
+        foreach ($kept as $i => $variation) {
+            $this->assertSame(
+                ['experienceId' => '8001', 'experienceKey' => "open-$i", 'variationId' => "8{$i}1", 'variationKey' => "only-$i"],
+                Fixtures::summary($variation),
+            );
+            $this->assertSame([['id' => $i, 'type' => 'customCode', 'data' => ['js' => "run($i);"]]], $variation->changes);
+            $this->assertSame("only-$i!", $variation->variationKey . '!');
+        }
+    }
+
     public function testIntegerIdsInTheConfigBecomeStrings(): void
     {
         $config = self::openConfig(['id' => 8001, 'variations' => [['id' => 80011, 'key' => 'only', 'changes' => [['id' => 1, 'type' => 'customCode', 'data' => ['js' => 'x()']]]]]]);
