@@ -8,7 +8,7 @@ use convert_sdk_engine::rules::RuleError as EngineRuleError;
 use ext_php_rs::builders::{ClassBuilder, EnumBuilder};
 use ext_php_rs::enum_::{Discriminant, EnumCase};
 use ext_php_rs::convert::IntoZval;
-use ext_php_rs::ffi::{self, zend_array, zend_declare_class_constant_ex};
+use ext_php_rs::ffi::{self, zend_declare_class_constant_ex};
 use ext_php_rs::flags::{ClassFlags, ConstantFlags};
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::{ZendStr, Zval};
@@ -408,29 +408,14 @@ pub(crate) fn register_data_entities() -> Result<(), String> {
 /// here so they stay reachable (the engine never frees immutable arrays).
 static CONSTANT_ARRAYS: Mutex<Vec<usize>> = Mutex::new(Vec::new());
 
-/// Two `uint32_t` hash slots set to `HT_INVALID_IDX`: the data of an
-/// uninitialized hash table (the engine's `uninitialized_bucket`).
-static UNINITIALIZED_BUCKET: [u32; 2] = [u32::MAX, u32::MAX];
-
 /// Builds a persistent, immutable PHP array of interned strings, the form
 /// class constants of internal classes need (it outlives every request and is
 /// never refcounted). Entries with a key form a map, the others a list.
 fn immutable_array(entries: &[(Option<&str>, &str)]) -> Zval {
-    const HASH_FLAG_UNINITIALIZED: u32 = 1 << 3;
-    const GC_NOT_COLLECTABLE: u32 = 1 << 4;
-    const GC_IMMUTABLE: u32 = 1 << 6;
-    const GC_PERSISTENT: u32 = 1 << 7;
-    // SAFETY: the struct is fully initialised like `_zend_hash_init(ht, 8, NULL, 1)`
-    // before any zend_hash call; inserts then allocate with pemalloc(persistent).
+    // SAFETY: a fresh persistent table (`persistent_value::new_table`), filled with interned
+    // strings of the permanent table (MINIT), then sealed.
     unsafe {
-        let ht = Box::into_raw(Box::new(std::mem::zeroed::<zend_array>()));
-        (*ht).gc.refcount = 1;
-        (*ht).gc.u.type_info = ffi::IS_ARRAY | ((GC_PERSISTENT | GC_NOT_COLLECTABLE) << ffi::GC_FLAGS_SHIFT);
-        (*ht).u.flags = HASH_FLAG_UNINITIALIZED;
-        (*ht).nTableMask = u32::MAX - 1; // HT_MIN_MASK
-        (*ht).__bindgen_anon_1.arData = UNINITIALIZED_BUCKET.as_ptr().add(2).cast_mut().cast();
-        (*ht).nTableSize = ffi::HT_MIN_SIZE;
-        (*ht).nNextFreeElement = i64::MIN;
+        let ht = super::persistent_value::new_table();
         for (key, value) in entries {
             let mut v = Zval::new();
             v.set_interned_string(value, true).expect("interned string");
@@ -445,15 +430,12 @@ fn immutable_array(entries: &[(Option<&str>, &str)]) -> Zval {
             }
             std::mem::forget(v); // moved into the table
         }
-        (*ht).gc.refcount = 2;
-        (*ht).gc.u.type_info |= GC_IMMUTABLE << ffi::GC_FLAGS_SHIFT;
+        let mut z = Zval::new();
+        super::persistent_value::seal(&mut z, ht);
         // The data block starts before `arData`, at the hash slots (HT_GET_DATA_ADDR).
         let hash_bytes = (-((*ht).nTableMask as i32)) as usize * 4;
         let data = (*ht).__bindgen_anon_1.arData as usize - hash_bytes;
         CONSTANT_ARRAYS.lock().unwrap_or_else(PoisonError::into_inner).extend([ht as usize, data]);
-        let mut z = Zval::new();
-        z.value.arr = ht;
-        z.u1.type_info = ffi::IS_ARRAY; // not refcounted: immutable
         z
     }
 }

@@ -138,7 +138,7 @@ unsafe fn build(v: &Value) -> Zval {
 }
 
 /// An empty table that allocates its data with the C allocator (`_zend_hash_init(ht, 8, NULL, 1)`).
-unsafe fn new_table() -> *mut zend_array {
+pub(super) unsafe fn new_table() -> *mut zend_array {
     unsafe {
         let ht = Box::into_raw(Box::new(std::mem::zeroed::<zend_array>()));
         (*ht).gc.refcount = 1;
@@ -153,7 +153,7 @@ unsafe fn new_table() -> *mut zend_array {
 }
 
 /// Marks a filled table immutable and points `z` at it (an immutable array zval is not counted).
-unsafe fn seal(z: &mut Zval, ht: *mut zend_array) {
+pub(super) unsafe fn seal(z: &mut Zval, ht: *mut zend_array) {
     unsafe {
         (*ht).gc.refcount = 2;
         (*ht).gc.u.type_info |= ffi::GC_IMMUTABLE << ffi::GC_FLAGS_SHIFT;
