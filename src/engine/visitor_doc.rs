@@ -47,7 +47,6 @@ impl VisitorDoc {
         *self.data.borrow_mut() = Some(Rc::new(data));
     }
 
-
     pub fn is_dirty(&self) -> bool {
         self.dirty.get()
     }
