@@ -82,8 +82,9 @@ pub fn deep_merge(a: &Value, b: &Value) -> Value {
     normalize_array(r)
 }
 
-/// An empty PHP array, or a value `deepMerge` counts as one (not an array).
-fn is_empty_array(v: &Value) -> bool {
+/// An empty PHP array, or a value `deepMerge` counts as one (not an array). Also "nothing stored"
+/// for StoreData (`store_data::is_empty`).
+pub fn is_empty_array(v: &Value) -> bool {
     match v {
         Value::Object(m) => m.is_empty(),
         Value::Array(a) => a.is_empty(),

@@ -52,13 +52,7 @@ pub fn from_stored(v: Value) -> Value {
 }
 
 /// True when nothing is stored.
-pub fn is_empty(data: &Value) -> bool {
-    match data {
-        Value::Object(m) => m.is_empty(),
-        Value::Array(a) => a.is_empty(),
-        _ => true,
-    }
-}
+pub use crate::merge::is_empty_array as is_empty;
 
 /// `bucketing[experienceId]` as a string when present and non-empty (§4.4).
 pub fn stored_variation<'d>(data: &'d Value, experience_id: &str) -> Option<std::borrow::Cow<'d, str>> {
