@@ -114,13 +114,11 @@ pub fn entries(arr: &ZendHashTable) -> impl Iterator<Item = (Key<'_>, &Zval)> {
 /// Converts an engine value to a PHP value (numeric-string keys become int keys).
 pub fn value_to_zval(v: &Value) -> Zval {
     let mut z = Zval::new();
+    if set_scalar(&mut z, v) {
+        return z;
+    }
     match v {
-        Value::Null => z.set_null(),
-        Value::Bool(b) => z.set_bool(*b),
-        Value::Number(n) => match n.as_i64() {
-            Some(i) => z.set_long(i),
-            None => z.set_double(n.as_f64().unwrap_or(0.0)),
-        },
+        Value::Null | Value::Bool(_) | Value::Number(_) => {}
         Value::String(s) => {
             let _ = z.set_string(s, false);
         }
@@ -140,6 +138,20 @@ pub fn value_to_zval(v: &Value) -> Zval {
         }
     }
     z
+}
+
+/// Sets `z` to a null, bool or number (int/float identity kept); `false` for strings and arrays.
+pub fn set_scalar(z: &mut Zval, v: &Value) -> bool {
+    match v {
+        Value::Null => z.set_null(),
+        Value::Bool(b) => z.set_bool(*b),
+        Value::Number(n) => match n.as_i64() {
+            Some(i) => z.set_long(i),
+            None => z.set_double(n.as_f64().unwrap_or(0.0)),
+        },
+        Value::String(_) | Value::Array(_) | Value::Object(_) => return false,
+    }
+    true
 }
 
 /// A PHP string zval.

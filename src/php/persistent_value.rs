@@ -97,13 +97,11 @@ unsafe fn string(s: &str) -> *mut zend_string {
 
 unsafe fn build(v: &Value) -> Zval {
     let mut z = Zval::new();
+    if super::convert::set_scalar(&mut z, v) {
+        return z;
+    }
     match v {
-        Value::Null => z.set_null(),
-        Value::Bool(b) => z.set_bool(*b),
-        Value::Number(n) => match n.as_i64() {
-            Some(i) => z.set_long(i),
-            None => z.set_double(n.as_f64().unwrap_or(0.0)),
-        },
+        Value::Null | Value::Bool(_) | Value::Number(_) => {}
         Value::String(s) => {
             z.value.str_ = unsafe { string(s) };
             z.u1.type_info = ffi::IS_STRING; // not refcounted: interned
