@@ -432,9 +432,7 @@ fn immutable_array(entries: &[(Option<&str>, &str)]) -> Zval {
         }
         let mut z = Zval::new();
         super::persistent_value::seal(&mut z, ht);
-        // The data block starts before `arData`, at the hash slots (HT_GET_DATA_ADDR).
-        let hash_bytes = (-((*ht).nTableMask as i32)) as usize * 4;
-        let data = (*ht).__bindgen_anon_1.arData as usize - hash_bytes;
+        let data = super::persistent_value::data_block(&*ht);
         CONSTANT_ARRAYS.lock().unwrap_or_else(PoisonError::into_inner).extend([ht as usize, data]);
         z
     }

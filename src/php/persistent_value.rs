@@ -160,6 +160,14 @@ pub(super) unsafe fn seal(z: &mut Zval, ht: *mut zend_array) {
     }
 }
 
+/// Address of a table's data block: it starts before `arData`, at the hash slots
+/// (`HT_GET_DATA_ADDR`).
+pub(super) fn data_block(ht: &zend_array) -> usize {
+    let hash_bytes = (-(ht.nTableMask as i32)) as usize * 4;
+    // SAFETY: reading the pointer member of the union (both members alias the same address).
+    unsafe { ht.__bindgen_anon_1.arData as usize - hash_bytes }
+}
+
 /// Frees what `build` allocated for `z`.
 unsafe fn release(z: &Zval) {
     unsafe {
@@ -191,9 +199,7 @@ unsafe fn free_table(ht: *mut zend_array) {
                     }
                 }
             }
-            // The data block starts before `arData`, at the hash slots (HT_GET_DATA_ADDR).
-            let hash_bytes = (-(arr.nTableMask as i32)) as usize * 4;
-            free((arr.__bindgen_anon_1.arData as usize - hash_bytes) as *mut std::ffi::c_void);
+            free(data_block(arr) as *mut std::ffi::c_void);
         }
         drop(Box::from_raw(ht));
     }
