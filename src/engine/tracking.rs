@@ -33,32 +33,14 @@ impl TrackingEvent {
         }
     }
 
-    /// The event as sent, as a JSON value (the `visitors` of `api.queue.released`).
+    /// The event as sent, as a JSON value (the `visitors` of `api.queue.released`): what the
+    /// `Serialize` implementation writes, so both forms have one definition.
     pub fn to_value(&self) -> Value {
-        let mut data = Map::new();
-        match self {
-            TrackingEvent::Bucketing { experience_id, variation_id } => {
-                data.insert("experienceId".into(), Value::String(experience_id.clone()));
-                data.insert("variationId".into(), Value::String(variation_id.clone()));
-            }
-            TrackingEvent::Conversion { goal_id, goal_data, bucketing_data } => {
-                data.insert("goalId".into(), Value::String(goal_id.clone()));
-                if let Some(goal_data) = goal_data {
-                    data.insert("goalData".into(), goal_data.clone());
-                }
-                if !bucketing_data.is_empty() {
-                    data.insert("bucketingData".into(), Value::Object(bucketing_data.clone()));
-                }
-            }
-        }
-        let mut m = Map::new();
-        m.insert("eventType".into(), Value::String(self.event_type().into()));
-        m.insert("data".into(), Value::Object(data));
-        Value::Object(m)
+        serde_json::to_value(self).unwrap_or(Value::Null)
     }
 }
 
-/// The same bytes `to_value` would serialise to, written in place.
+/// The wire form, written in place into the request body.
 impl serde::Serialize for TrackingEvent {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
