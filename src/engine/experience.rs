@@ -132,6 +132,13 @@ impl Effects<'_> {
     }
 }
 
+/// The stored location keys followed by `appended` ones, as one list.
+fn stored_then(data: &Value, appended: Vec<&str>) -> Vec<String> {
+    let mut list = store_data::locations(data);
+    list.extend(appended.into_iter().map(str::to_owned));
+    list
+}
+
 fn has_rules(rules: &Value) -> bool {
     match rules {
         Value::Object(m) => !m.is_empty(),
@@ -290,11 +297,7 @@ impl<'c> Decider<'c> {
                 Ok(false) => {
                     if let Some(i) = present {
                         fx.list.push(Effect::LocationDeactivated(loc));
-                        let list = stored.get_or_insert_with(|| {
-                            let mut list = store_data::locations(data);
-                            list.extend(appended.drain(..).map(str::to_owned));
-                            list
-                        });
+                        let list = stored.get_or_insert_with(|| stored_then(data, std::mem::take(&mut appended)));
                         list.remove(i);
                     }
                 }
@@ -305,9 +308,7 @@ impl<'c> Decider<'c> {
             if store_data::append_locations(data, &appended) {
                 fx.data_changed = true;
             } else {
-                let mut list = store_data::locations(data);
-                list.extend(appended.iter().map(|k| (*k).to_owned()));
-                stored = Some(list);
+                stored = Some(stored_then(data, appended.clone()));
             }
         }
         // Without an event the list is the stored one; writing it back changes nothing unless the
