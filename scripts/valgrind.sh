@@ -12,12 +12,19 @@
 # apart. Exits 1 on any invalid access with the extension on the stack or any leak it allocated.
 # Timing assertions of the suite may fail under valgrind's slowdown; the exit status only reflects the
 # memory figures.
-# CONVERT_SDK_SO=<path> tests another build of the extension (default target/release/libconvert_sdk.so).
+# By default it builds and tests the extension with the system allocator (cargo --no-default-features,
+# in target/system-alloc/): the release build's mimalloc heap is invisible to memcheck.
+# CONVERT_SDK_SO=<path> tests another build of the extension instead.
 # Output kept in ${VALGRIND_DIR:-target/valgrind}/: memcheck.xml, memcheck.log, phpunit.log.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-so="${CONVERT_SDK_SO:-$PWD/target/release/libconvert_sdk.so}"
+if [ -n "${CONVERT_SDK_SO:-}" ]; then
+    so=$CONVERT_SDK_SO
+else
+    CARGO_TARGET_DIR="$PWD/target/system-alloc" cargo build --release --no-default-features -p convert_sdk
+    so=$PWD/target/system-alloc/release/libconvert_sdk.so
+fi
 out=${VALGRIND_DIR:-target/valgrind}
 mkdir -p "$out"
 [ -f "$so" ] || { echo "missing $so: run cargo build --release first" >&2; exit 2; }

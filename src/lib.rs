@@ -1,6 +1,7 @@
 //! convert_sdk: PHP extension (ext-php-rs) exposing the Convert Experiences PHP SDK API.
 use ext_php_rs::prelude::*;
 
+mod allocator;
 pub mod php;
 
 #[php_module]
