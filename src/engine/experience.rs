@@ -104,7 +104,7 @@ pub enum Effect<'c> {
     LocationDeactivated(&'c RuleEntity),
     /// A fresh decision: enqueue a `bucketing` tracking event (§7.2) with the visitor's wire
     /// segments as read before the decision.
-    Bucketed { experience_id: String, variation_id: String, segments: Option<Value> },
+    Bucketed { experience_id: &'c str, variation_id: &'c str, segments: Option<Value> },
     /// A mutual-exclusion rule names an experience key that does not exist (§5.6).
     UnknownExclusionTarget(String),
 }
@@ -137,6 +137,25 @@ fn stored_then(data: &Value, appended: Vec<&str>) -> Vec<String> {
     let mut list = store_data::locations(data);
     list.extend(appended.into_iter().map(str::to_owned));
     list
+}
+
+/// The variation selected for bucket value `value` (§4.4); the arms of up to 8 variations are
+/// built on the stack.
+fn select_variation<'c>(exp: &'c Experience, value: u32) -> Option<&'c Variation> {
+    const ON_STACK: usize = 8;
+    let arm = |v: &'c Variation| Arm { id: &v.id, status: v.status.as_ref(), traffic_allocation: v.traffic_allocation.as_ref() };
+    let layout = layout_for_version(exp.version.as_ref());
+    let n = exp.variations.len();
+    let index = if n <= ON_STACK {
+        let mut arms = [Arm { id: "", status: None, traffic_allocation: None }; ON_STACK];
+        for (slot, v) in arms.iter_mut().zip(&exp.variations) {
+            *slot = arm(v);
+        }
+        select_arm(layout, &arms[..n], value)
+    } else {
+        select_arm(layout, &exp.variations.iter().map(arm).collect::<Vec<_>>(), value)
+    }?;
+    exp.variations.get(index)
 }
 
 fn has_rules(rules: &Value) -> bool {
@@ -182,17 +201,10 @@ impl<'c> Decider<'c> {
         let value = bucket_value_bytes(&exp.id, input.visitor_id, self.settings.hash_seed, self.settings.max_traffic);
         let variation = match forced {
             Some(f) => f,
-            None => {
-                let arms: Vec<Arm<'_>> = exp
-                    .variations
-                    .iter()
-                    .map(|v| Arm { id: &v.id, status: v.status.as_ref(), traffic_allocation: v.traffic_allocation.as_ref() })
-                    .collect();
-                let Some(index) = select_arm(layout_for_version(exp.version.as_ref()), &arms, value) else {
-                    return Outcome::NotDecided;
-                };
-                &exp.variations[index]
-            }
+            None => match select_variation(exp, value) {
+                Some(v) => v,
+                None => return Outcome::NotDecided,
+            },
         };
         let segments = ov.enable_tracking.then(|| wire_segments(&store_data::segments(data))).flatten();
         fx.data_changed |= store_data::put_bucketing(data, &exp.id, &variation.id);
@@ -200,7 +212,7 @@ impl<'c> Decider<'c> {
             fx.put(data, &store_data::patch("segments", input.visitor_properties.clone()));
         }
         if ov.enable_tracking {
-            fx.list.push(Effect::Bucketed { experience_id: exp.id.clone(), variation_id: variation.id.clone(), segments });
+            fx.list.push(Effect::Bucketed { experience_id: &exp.id, variation_id: &variation.id, segments });
         }
         Outcome::Variation { experience: exp, variation, bucket_value: Some(value) }
     }

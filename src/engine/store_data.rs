@@ -7,7 +7,7 @@
 use serde_json::{Map, Value};
 
 use crate::merge::{deep_equal, is_php_array, merge_into, merge_member};
-use crate::value::{member, php_string};
+use crate::value::{member, member_mut, php_string};
 
 /// The four top-level keys, in the order they are written.
 pub const KEYS: [&str; 4] = ["bucketing", "locations", "segments", "goals"];
@@ -63,7 +63,7 @@ pub fn stored_variation<'d>(data: &'d Value, experience_id: &str) -> Option<std:
 
 /// `segments` of the stored data (empty object when absent).
 pub fn segments(data: &Value) -> Value {
-    match data.get("segments") {
+    match member(data, "segments") {
         Some(s) if is_php_array(s) => s.clone(),
         _ => Value::Object(Map::new()),
     }
@@ -71,12 +71,12 @@ pub fn segments(data: &Value) -> Value {
 
 /// `segments.custom_segments` as strings.
 pub fn custom_segments(data: &Value) -> Vec<String> {
-    crate::merge::string_values(data.get("segments").and_then(|s| s.get("custom_segments")).unwrap_or(&Value::Null))
+    crate::merge::string_values(member(data, "segments").and_then(|s| member(s, "custom_segments")).unwrap_or(&Value::Null))
 }
 
 /// `locations` of the stored data as strings.
 pub fn locations(data: &Value) -> Vec<String> {
-    crate::merge::string_values(data.get("locations").unwrap_or(&Value::Null))
+    crate::merge::string_values(member(data, "locations").unwrap_or(&Value::Null))
 }
 
 /// True when `locations` is present and a list of distinct strings: merging the same list over it
@@ -99,18 +99,17 @@ pub fn locations_are_canonical(data: &Value) -> bool {
 pub fn append_locations(data: &mut Value, keys: &[&str]) -> bool {
     if data.as_object().is_some_and(Map::is_empty) {
         // Nothing stored yet: the document `put_data` builds around the new list.
-        let mut doc = Map::with_capacity(KEYS.len());
-        for k in KEYS {
-            let list = if k == "locations" { keys.iter().map(|k| Value::String((*k).to_owned())).collect() } else { Vec::new() };
-            doc.insert(k.to_owned(), Value::Array(list));
+        let mut doc = empty_document();
+        if let Some(list) = member_mut(&mut doc, "locations") {
+            *list = Value::Array(keys.iter().map(|k| Value::String((*k).to_owned())).collect());
         }
-        *data = Value::Object(doc);
+        *data = doc;
         return true;
     }
     if !is_well_formed(data) || !locations_are_canonical(data) {
         return false;
     }
-    let Some(Value::Array(list)) = data.get_mut("locations") else { return false };
+    let Some(Value::Array(list)) = member_mut(data, "locations") else { return false };
     list.extend(keys.iter().map(|k| Value::String((*k).to_owned())));
     true
 }
@@ -190,7 +189,7 @@ pub fn put_data_in_place(data: &mut Value, new_data: &Value) -> bool {
 /// the document is well formed and `bucketing` is a map (the usual case).
 pub fn put_bucketing(data: &mut Value, experience_id: &str, variation_id: &str) -> bool {
     if is_well_formed(data) {
-        let bucketing = data.get_mut("bucketing");
+        let bucketing = member_mut(data, "bucketing");
         // The empty list of a document without decisions becomes a one-entry map (as merging gives,
         // except for key "0", which PHP would turn into a list).
         if let Some(slot @ Value::Array(_)) = bucketing {
@@ -215,6 +214,14 @@ pub fn put_bucketing(data: &mut Value, experience_id: &str, variation_id: &str) 
         }
     }
     put_data_in_place(data, &patch("bucketing", patch(experience_id, Value::String(variation_id.to_owned()))))
+}
+
+/// The four keys with empty lists, in order: a copy of one built once (copying a map copies its
+/// hash table; building it would hash every key).
+fn empty_document() -> Value {
+    static EMPTY: std::sync::LazyLock<Value> =
+        std::sync::LazyLock::new(|| Value::Object(KEYS.iter().map(|k| (k.to_string(), Value::Array(Vec::new()))).collect()));
+    EMPTY.clone()
 }
 
 /// True when `data` has exactly the four keys, in order.

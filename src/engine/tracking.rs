@@ -8,6 +8,7 @@
 //! never here. `serde_json::Value` cannot hold NaN or infinities, so serialising never fails either.
 
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use serde_json::{Map, Value};
 
@@ -117,7 +118,8 @@ pub fn wire_segments(store_segments: &Value) -> Option<Value> {
 /// One visitor of the queue.
 #[derive(Debug, Clone, PartialEq)]
 pub struct QueuedVisitor {
-    pub visitor_id: String,
+    /// Shared with the queue's index.
+    pub visitor_id: Rc<str>,
     pub events: Vec<TrackingEvent>,
     /// Fixed by the visitor's first queued event.
     pub segments: Option<Value>,
@@ -127,7 +129,7 @@ impl QueuedVisitor {
     /// `{visitorId, events, segments?}` as sent on the wire.
     pub fn to_value(&self) -> Value {
         let mut m = Map::new();
-        m.insert("visitorId".into(), Value::String(self.visitor_id.clone()));
+        m.insert("visitorId".into(), Value::String(self.visitor_id.to_string()));
         m.insert("events".into(), Value::Array(self.events.iter().map(TrackingEvent::to_value).collect()));
         if let Some(segments) = &self.segments {
             m.insert("segments".into(), segments.clone());
@@ -144,7 +146,7 @@ const SCANNED_VISITORS: usize = 16;
 #[derive(Debug, Default)]
 pub struct TrackingQueue {
     visitors: Vec<QueuedVisitor>,
-    index: HashMap<String, usize>,
+    index: HashMap<Rc<str>, usize>,
 }
 
 impl TrackingQueue {
@@ -152,21 +154,22 @@ impl TrackingQueue {
     /// event; a queued visitor's segments are never updated. Returns the number of distinct visitors.
     pub fn enqueue(&mut self, visitor_id: &str, event: TrackingEvent, segments: Option<Value>) -> usize {
         // The visitor queued last (a Context's events come in a row) is found without hashing.
-        if let Some(last) = self.visitors.last_mut().filter(|v| v.visitor_id == visitor_id) {
+        if let Some(last) = self.visitors.last_mut().filter(|v| *v.visitor_id == *visitor_id) {
             last.events.push(event);
             return self.visitors.len();
         }
         match self.position(visitor_id) {
             Some(i) => self.visitors[i].events.push(event),
             None => {
+                let visitor_id: Rc<str> = Rc::from(visitor_id);
                 if !self.index.is_empty() || self.visitors.len() >= SCANNED_VISITORS {
                     if self.index.is_empty() {
                         // the queue outgrew scanning: index everybody queued so far
                         self.index = self.visitors.iter().enumerate().map(|(i, v)| (v.visitor_id.clone(), i)).collect();
                     }
-                    self.index.insert(visitor_id.to_string(), self.visitors.len());
+                    self.index.insert(visitor_id.clone(), self.visitors.len());
                 }
-                self.visitors.push(QueuedVisitor { visitor_id: visitor_id.to_string(), events: vec![event], segments });
+                self.visitors.push(QueuedVisitor { visitor_id, events: vec![event], segments });
             }
         }
         self.visitors.len()
@@ -176,7 +179,7 @@ impl TrackingQueue {
     /// `events.batch_size` visitors, 10 by default), looked up once it is indexed.
     fn position(&self, visitor_id: &str) -> Option<usize> {
         if self.index.is_empty() {
-            self.visitors.iter().position(|v| v.visitor_id == visitor_id)
+            self.visitors.iter().position(|v| *v.visitor_id == *visitor_id)
         } else {
             self.index.get(visitor_id).copied()
         }
@@ -208,7 +211,7 @@ impl serde::Serialize for QueuedVisitor {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(None)?;
-        m.serialize_entry("visitorId", &self.visitor_id)?;
+        m.serialize_entry("visitorId", &*self.visitor_id)?;
         m.serialize_entry("events", &self.events)?;
         if let Some(segments) = &self.segments {
             m.serialize_entry("segments", segments)?;
@@ -259,7 +262,7 @@ mod tests {
         }
         let visitors = q.take();
         assert_eq!(visitors.len(), 40);
-        assert!(visitors.iter().enumerate().all(|(i, v)| v.visitor_id == format!("v{i}") && v.events.len() == 3));
+        assert!(visitors.iter().enumerate().all(|(i, v)| *v.visitor_id == *format!("v{i}") && v.events.len() == 3));
         // after a release the queue starts short (scanned) again
         assert_eq!(q.enqueue("v1", bucketing_event("9", "1"), None), 1);
         assert_eq!(q.enqueue("v2", bucketing_event("9", "1"), None), 2);

@@ -49,6 +49,15 @@ pub fn member<'v>(v: &'v Value, key: &str) -> Option<&'v Value> {
     }
 }
 
+/// `member` for writing.
+pub fn member_mut<'v>(v: &'v mut Value, key: &str) -> Option<&'v mut Value> {
+    let Value::Object(map) = v else { return None };
+    if map.len() > SCAN_LIMIT {
+        return map.get_mut(key);
+    }
+    map.iter_mut().find(|(k, _)| k.as_str() == key).map(|(_, v)| v)
+}
+
 /// Largest map `member` scans instead of hashing.
 const SCAN_LIMIT: usize = 8;
 

@@ -37,14 +37,14 @@ impl VisitorDoc {
         Rc::new(VisitorDoc { key, data: RefCell::new(None), dirty: Cell::new(false) })
     }
 
-    /// Takes the loaded document out (the caller puts it back with `put_back`); copied only when
-    /// a written copy still shares it.
-    pub fn take(&self) -> Option<Value> {
-        self.data.borrow_mut().take().map(Rc::unwrap_or_clone)
+    /// Takes the loaded document out (the caller puts it back with `put_back`; changing it with
+    /// `Rc::make_mut` copies it only when a written copy still shares it).
+    pub fn take(&self) -> Option<SharedDoc> {
+        self.data.borrow_mut().take()
     }
 
-    pub fn put_back(&self, data: Value) {
-        *self.data.borrow_mut() = Some(Rc::new(data));
+    pub fn put_back(&self, data: SharedDoc) {
+        *self.data.borrow_mut() = Some(data);
     }
 
     pub fn is_dirty(&self) -> bool {
@@ -147,7 +147,7 @@ mod tests {
     fn a_document_is_written_once_per_change_batch() {
         let pending = PendingWrites::default();
         let doc = VisitorDoc::new("k".into());
-        doc.put_back(json!({"bucketing": {"1": "2"}}));
+        doc.put_back(Rc::new(json!({"bucketing": {"1": "2"}})));
         assert!(pending.drain(None).is_empty());
         doc.mark_dirty();
         pending.add(&doc);
@@ -169,7 +169,7 @@ mod tests {
         let doc = VisitorDoc::new("k".into());
         assert!(!doc.apply(&json!({"segments": {"tier": "gold"}})), "not loaded: nothing done");
         assert_eq!(doc.take_pending(), None);
-        doc.put_back(json!({"bucketing": {"1": "2"}, "locations": [], "segments": [], "goals": []}));
+        doc.put_back(Rc::new(json!({"bucketing": {"1": "2"}, "locations": [], "segments": [], "goals": []})));
         assert!(doc.apply(&json!({"segments": {"tier": "gold"}})));
         assert!(!doc.apply(&json!({"segments": {"tier": "gold"}})), "unchanged");
         assert_eq!(

@@ -14,8 +14,8 @@ use convert_sdk_engine::merge::{deep_merge, is_php_array, is_php_list};
 use convert_sdk_engine::segments::{CustomSegmentsOutcome, put_segments, run_custom_segments};
 use convert_sdk_engine::store_data::{self, filter_report_segments, put_data};
 use convert_sdk_engine::tracking::{bucketing_event, conversion_event, transaction_event, wire_segments};
-use convert_sdk_engine::value::php_bool;
-use convert_sdk_engine::visitor_doc::{Orphans, VisitorDoc};
+use convert_sdk_engine::value::{member, php_bool};
+use convert_sdk_engine::visitor_doc::{Orphans, SharedDoc, VisitorDoc};
 use ext_php_rs::binary::Binary;
 use ext_php_rs::flags::ClassFlags;
 use ext_php_rs::prelude::*;
@@ -128,11 +128,11 @@ impl Context {
     }
 
     /// The visitor's data: read once per context (lazily), then kept.
-    fn load(&self) -> Value {
-        if let Some(data) = self.doc.take() {
-            return data;
+    fn load(&self) -> SharedDoc {
+        match self.doc.take() {
+            Some(data) => data,
+            None => self.instance().read(&self.doc.key, &self.visitor_id),
         }
-        Rc::unwrap_or_clone(self.instance().read(&self.doc.key, &self.visitor_id))
     }
 
     /// Runs `f` on the visitor's data, writes it (once) when it changed, then performs the
@@ -142,11 +142,11 @@ impl Context {
         let mut data = self.load();
         let mut fx = Effects::default();
         if self.preview.borrow().is_some() {
-            let result = f(&mut data.clone(), &mut fx);
+            let result = f(&mut Value::clone(&data), &mut fx);
             self.doc.put_back(data);
             return result;
         }
-        let result = f(&mut data, &mut fx);
+        let result = f(Rc::make_mut(&mut data), &mut fx);
         self.doc.put_back(data);
         if fx.data_changed {
             self.doc.mark_dirty();
@@ -193,7 +193,7 @@ impl Context {
     /// Merged visitor properties (§1.4): stored segments ⊕ context properties ⊕ call properties;
     /// computed again only when the stored segments or the call properties differ from last time.
     fn merged_properties(&self, data: &Value, call: Option<&Value>) -> Rc<Value> {
-        let stored = data.get("segments");
+        let stored = member(data, "segments");
         if let Some(m) = self.merged_cache.borrow().as_ref() {
             if same_json(m.call.as_ref(), call) && same_json(m.stored.as_ref(), stored) {
                 return m.merged.clone();
@@ -210,7 +210,7 @@ impl Context {
         let props = self.visitor_properties.borrow();
         let call = call.filter(|c| !store_data::is_empty(c));
         // the stored segments, read in place (`store_data::segments` without its copy)
-        let stored = data.get("segments").filter(|s| is_php_array(s) && !store_data::is_empty(s));
+        let stored = member(data, "segments").filter(|s| is_php_array(s) && !store_data::is_empty(s));
         if let (Some(own), None, None) = (props.as_ref(), call, stored) {
             // Nothing merges in: the context's properties are the result when merging them over
             // nothing gives them back (a non-empty map that is no list).
@@ -232,7 +232,7 @@ impl Context {
         attrs: &CallAttributes,
         f: impl FnOnce(&Decider<'s>, &DecisionInput<'_>, &Overrides<'_>, &mut Value, &mut Effects<'s>) -> R,
     ) -> R {
-        let environment = attrs.environment.clone().unwrap_or_else(|| self.instance().options.environment.clone());
+        let environment = attrs.environment.as_deref().unwrap_or(&self.instance().options.environment);
         let preview = self.preview.borrow().clone();
         let overrides = Overrides {
             force_variation_id: attrs.force_variation_id.as_deref(),
@@ -247,7 +247,7 @@ impl Context {
                 visitor_properties: &merged,
                 location_properties: attrs.location_properties.as_deref(),
                 update_visitor_properties: attrs.update_visitor_properties,
-                environment: &environment,
+                environment,
             };
             f(&self.decider(), &input, &overrides, data, fx)
         })

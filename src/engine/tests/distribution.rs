@@ -186,3 +186,33 @@ fn static_fullstack_4_splits_50_50() {
         visitor.run_experience("test-experience-ab-fullstack-4", &location).map(|s| s.variation_id)
     });
 }
+
+/// The spec example config with one more experience of `n` running variations of `allocation` %
+/// each (no location, audience or segment conditions), key `wide-{n}`.
+fn with_wide_experience(n: usize, allocation: f64, version: u32) -> Config {
+    let mut raw = fixture("spec-example-config.json");
+    let variations: Vec<Value> = (0..n)
+        .map(|i| json!({"id": format!("77{i:02}"), "key": format!("arm-{i}"), "name": format!("Arm {i}"), "status": "running", "traffic_allocation": allocation, "changes": []}))
+        .collect();
+    let experience = json!({"id": "7700", "key": format!("wide-{n}"), "name": "Wide", "type": "a/b_fullstack", "status": "active",
+        "version": version, "environment": "production", "locations": [], "site_area": null, "audiences": [], "goals": [],
+        "settings": {"matching_options": {"audiences": "any", "locations": "any"}}, "variations": variations});
+    raw["experiences"].as_array_mut().unwrap().push(experience);
+    config(raw)
+}
+
+/// Experiences with more variations than the decision keeps on the stack (8) split like the others
+/// (§4.5 packed, §4.6 anchored); 8 variations is the largest split kept on the stack.
+#[test]
+fn experiences_with_many_variations_split_by_their_bands() {
+    let location = json!({"page": "home"});
+    for (n, allocation, version) in [(8, 12.5, 11), (12, 8.0, 11), (12, 7.5, 12)] {
+        let config = with_wide_experience(n, allocation, version);
+        let key = format!("wide-{n}");
+        let mut shares: Vec<(String, f64)> = (0..n).map(|i| (format!("77{i:02}"), allocation / 100.0)).collect();
+        let left = 1.0 - allocation * n as f64 / 100.0;
+        shares.push(("none".into(), left));
+        let shares: Vec<(&str, f64)> = shares.iter().map(|(id, s)| (id.as_str(), *s)).collect();
+        check(&config, &key, &shares, |id| Visitor::new(&config, id, json!({})).run_experience(&key, &location).map(|s| s.variation_id));
+    }
+}

@@ -109,7 +109,7 @@ fn deciding_exp_b_never_buckets_the_target() {
             assert_eq!(data["bucketing"]["100222"], json!("100902"), "row {n}: exp-b decision stored");
         }
         assert_eq!(data["bucketing"].get("100111").cloned(), target_before, "row {n}: exp-a untouched");
-        let bucketed_a = fx.list.iter().any(|e| matches!(e, Effect::Bucketed { experience_id, .. } if experience_id == "100111"));
+        let bucketed_a = fx.list.iter().any(|e| matches!(e, Effect::Bucketed { experience_id, .. } if *experience_id == "100111"));
         assert!(!bucketed_a, "row {n}: target never bucketed");
     }
 }
