@@ -46,25 +46,49 @@ pub fn select_arm(layout: Layout, arms: &[Arm<'_>], bucket_value: u32) -> Option
 /// §4.5: running candidates with a positive (or absent) weight, array-index ids ascending first,
 /// then other ids in config order; cumulative f64 walk with a strict `<`.
 fn select_packed<'a>(arms: &[Arm<'a>], bucket_value: u32) -> Option<&'a str> {
-    // (array index of the id, id, weight); one entry per distinct id.
-    let mut buckets: Vec<(Option<u32>, &'a str, f64)> = Vec::with_capacity(arms.len());
-    for arm in arms
-        .iter()
-        .filter(|arm| !arm.id.is_empty() && is_running(arm.status))
-    {
+    // The candidates of up to 8 arms are collected on the stack.
+    const ON_STACK: usize = 8;
+    const NONE: PackedBucket<'static> = (None, "", 0.0);
+    if arms.len() <= ON_STACK {
+        let mut buckets = [NONE; ON_STACK];
+        let n = packed_buckets(arms, &mut buckets);
+        walk_packed(&mut buckets[..n], bucket_value)
+    } else {
+        let mut buckets = vec![NONE; arms.len()];
+        let n = packed_buckets(arms, &mut buckets);
+        walk_packed(&mut buckets[..n], bucket_value)
+    }
+}
+
+/// (array index of the id, id, weight) of a packed candidate.
+type PackedBucket<'a> = (Option<u32>, &'a str, f64);
+
+/// Writes the packed candidates into `out` (one entry per distinct id, the last weight of an id
+/// wins) and returns their number; `out` has room for one per arm.
+fn packed_buckets<'a>(arms: &[Arm<'a>], out: &mut [PackedBucket<'a>]) -> usize {
+    let mut n = 0;
+    for arm in arms.iter().filter(|arm| !arm.id.is_empty() && is_running(arm.status)) {
         let Some(weight) = packed_weight(arm.traffic_allocation) else {
             continue;
         };
-        match buckets.iter_mut().find(|(_, id, _)| *id == arm.id) {
+        match out[..n].iter_mut().find(|(_, id, _)| *id == arm.id) {
             Some(bucket) => bucket.2 = weight,
-            None => buckets.push((array_index(arm.id), arm.id, weight)),
+            None => {
+                out[n] = (array_index(arm.id), arm.id, weight);
+                n += 1;
+            }
         }
     }
+    n
+}
+
+/// The cumulative walk over the candidates, index ids ascending first.
+fn walk_packed<'a>(buckets: &mut [PackedBucket<'a>], bucket_value: u32) -> Option<&'a str> {
     // Stable sort: non-index ids keep their config order after all index ids.
     buckets.sort_by_key(|(index, _, _)| (index.is_none(), *index));
     let value = f64::from(bucket_value);
     let mut prev = 0.0;
-    buckets.into_iter().find_map(|(_, id, weight)| {
+    buckets.iter().find_map(|&(_, id, weight)| {
         prev += weight * 100.0;
         (value < prev).then_some(id)
     })

@@ -43,6 +43,56 @@ thread_local! {
     static REGEX_CACHE: RefCell<HashMap<String, Option<Regex>>> = RefCell::new(HashMap::new());
 }
 
+/// A rule operator (`matching.match_type`), resolved once when a rule set is compiled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    /// `equals`, `equalsNumber` and `matches` (the same test).
+    Equals,
+    Less,
+    LessEqual,
+    Contains,
+    IsIn,
+    StartsWith,
+    EndsWith,
+    RegexMatches,
+    /// The JS existence operators (§12), operators only with `js_exists`.
+    Exists,
+    DoesNotExist,
+    NotExists,
+}
+
+impl Op {
+    /// The operator named `name`; `None` for an unknown name.
+    pub fn parse(name: &str) -> Option<Op> {
+        Some(match name {
+            "equals" | "equalsNumber" | "matches" => Op::Equals,
+            "less" => Op::Less,
+            "lessEqual" => Op::LessEqual,
+            "contains" => Op::Contains,
+            "isIn" => Op::IsIn,
+            "startsWith" => Op::StartsWith,
+            "endsWith" => Op::EndsWith,
+            "regexMatches" => Op::RegexMatches,
+            "exists" => Op::Exists,
+            "doesNotExist" => Op::DoesNotExist,
+            "not_exists" => Op::NotExists,
+            _ => return None,
+        })
+    }
+
+    /// Operators that need no `value` in the rule item and are evaluated even when the data key is
+    /// absent (§12): `exists` and `doesNotExist` (not `not_exists`).
+    pub fn is_valueless(self) -> bool {
+        matches!(self, Op::Exists | Op::DoesNotExist)
+    }
+
+    /// True for the operators whose rule value is compared as a lower-cased string, which
+    /// `apply_op` can then be given ready-made.
+    pub fn compares_lowered(self) -> bool {
+        matches!(self, Op::Equals | Op::Contains | Op::StartsWith | Op::EndsWith)
+    }
+}
+
 /// Applies operator `op` to a data value. `None` = unknown operator (the rule item is then `false`).
 /// `exists`/`doesNotExist`/`not_exists` are operators only when `js_exists` is on (§12).
 pub fn apply_operator(
@@ -52,61 +102,70 @@ pub fn apply_operator(
     negated: bool,
     js_exists: bool,
 ) -> Option<bool> {
-    // `None` below = no comparison result: the item is `false` whatever `negated` says.
-    let result = match op {
-        "equals" | "equalsNumber" | "matches" => Some(equals(value, test_against)),
-        "less" => less_than(value, test_against, Ordering::is_lt),
-        "lessEqual" => less_than(value, test_against, Ordering::is_le),
-        "contains" => Some(contains(value, test_against)),
-        "isIn" => Some(is_in(value, test_against)),
-        "startsWith" => Some(lower_str(value).starts_with(lower_str(test_against).as_ref())),
-        "endsWith" => Some(lower_str(value).ends_with(lower_str(test_against).as_ref())),
-        "regexMatches" => regex_matches(value, test_against),
-        "exists" | "doesNotExist" | "not_exists" if js_exists => {
-            return existence_check(op, Some(value), negated);
-        }
-        _ => return None,
-    };
-    Some(result.is_some_and(|x| x != negated))
+    apply_op(Op::parse(op)?, value, test_against, None, negated, js_exists)
 }
 
-/// Operators that need no `value` in the rule item and are evaluated even when the data key is absent
-/// (§12): `exists` and `doesNotExist` (not `not_exists`).
-pub fn is_valueless_operator(op: &str) -> bool {
-    matches!(op, "exists" | "doesNotExist")
+/// `apply_operator` with the operator resolved; `lowered` is `lower(str(test_against))` when the
+/// caller has it already (a compiled rule item), computed here otherwise.
+pub fn apply_op(
+    op: Op,
+    value: &Value,
+    test_against: &Value,
+    lowered: Option<&str>,
+    negated: bool,
+    js_exists: bool,
+) -> Option<bool> {
+    let lowered = || lowered.map_or_else(|| lower_str(test_against), Cow::Borrowed);
+    // `None` below = no comparison result: the item is `false` whatever `negated` says.
+    let result = match op {
+        Op::Equals => Some(equals(value, test_against, lowered)),
+        Op::Less => less_than(value, test_against, Ordering::is_lt),
+        Op::LessEqual => less_than(value, test_against, Ordering::is_le),
+        Op::Contains => Some(contains(value, &lowered())),
+        Op::IsIn => Some(is_in(value, test_against)),
+        Op::StartsWith => Some(lower_str(value).starts_with(lowered().as_ref())),
+        Op::EndsWith => Some(lower_str(value).ends_with(lowered().as_ref())),
+        Op::RegexMatches => regex_matches(value, test_against),
+        Op::Exists | Op::DoesNotExist | Op::NotExists if js_exists => {
+            return existence_check(op, Some(value), negated);
+        }
+        Op::Exists | Op::DoesNotExist | Op::NotExists => return None,
+    };
+    Some(result.is_some_and(|x| x != negated))
 }
 
 /// JS existence operators on a data value (`None` = undefined, i.e. key absent):
 /// `exists(v) = neg(v ∉ {undefined, null, ""})`, `doesNotExist(v) = not_exists(v) = neg(v ∈ {…})`.
 /// `None` for any other operator.
-pub fn existence_check(op: &str, value: Option<&Value>, negated: bool) -> Option<bool> {
+pub fn existence_check(op: Op, value: Option<&Value>, negated: bool) -> Option<bool> {
     let blank = match value {
         None | Some(Value::Null) => true,
         Some(Value::String(s)) => s.is_empty(),
         Some(_) => false,
     };
     let present = match op {
-        "exists" => !blank,
-        "doesNotExist" | "not_exists" => blank,
+        Op::Exists => !blank,
+        Op::DoesNotExist | Op::NotExists => blank,
         _ => return None,
     };
     Some(present != negated)
 }
 
 /// `lower(str(v))`, borrowed when `v` is a string without upper-case letters.
-fn lower_str(v: &Value) -> Cow<'_, str> {
+pub fn lower_str(v: &Value) -> Cow<'_, str> {
     match php_string(v) {
         Cow::Borrowed(s) => ascii_lower(s),
         Cow::Owned(s) => Cow::Owned(ascii_lower(&s).into_owned()),
     }
 }
 
-/// `equals`: strict membership for array values, else case-insensitive string equality.
-fn equals(value: &Value, test_against: &Value) -> bool {
+/// `equals`: strict membership for array values, else case-insensitive string equality
+/// (`lowered`: the rule value's lower-cased string form).
+fn equals<'t>(value: &Value, test_against: &Value, lowered: impl FnOnce() -> Cow<'t, str>) -> bool {
     match value {
         Value::Array(items) => items.iter().any(|x| php_identical(x, test_against)),
         Value::Object(map) => map.values().any(|x| php_identical(x, test_against)),
-        _ => lower_str(value) == lower_str(test_against),
+        _ => lower_str(value) == lowered(),
     }
 }
 
@@ -128,10 +187,10 @@ fn is_trim_char(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\n' | '\r' | '\0' | '\x0b')
 }
 
-/// `contains`: a blank needle always matches, else case-insensitive substring.
-fn contains(value: &Value, test_against: &Value) -> bool {
-    let needle = lower_str(test_against);
-    needle.trim_matches(is_trim_char).is_empty() || lower_str(value).contains(needle.as_ref())
+/// `contains`: a blank needle (the rule value, lower-cased) always matches, else case-insensitive
+/// substring.
+fn contains(value: &Value, needle: &str) -> bool {
+    needle.trim_matches(is_trim_char).is_empty() || lower_str(value).contains(needle)
 }
 
 /// `isIn`: some `|`-separated part of the value equals a member of the set (a `|`-separated string,

@@ -1,6 +1,6 @@
 //! Rule tree evaluation `OR → AND → OR_WHEN → item` over key/value data (§5.1, §5.2).
 
-use crate::operators::{apply_operator, existence_check, is_valueless_operator};
+use crate::operators::{Op, apply_op, existence_check, lower_str};
 use crate::value::ascii_lower;
 use serde_json::Value;
 use std::borrow::Cow;
@@ -65,10 +65,13 @@ enum Item {
     /// No valid `matching` (`match_type` string and `negated` bool): always `false`, never negated.
     Invalid,
     Test {
-        op: String,
+        /// `None`: an unknown operator (the item is `false`).
+        op: Option<Op>,
         negated: bool,
         /// `value` unless absent or null.
         value: Option<Value>,
+        /// `value` as the lower-cased string the operator compares with, when it compares one.
+        lowered: Option<String>,
         /// `key` as a string (integer keys in decimal form); `None` when absent or of another type.
         key: Option<String>,
     },
@@ -112,20 +115,19 @@ fn compile_item(item: &Value) -> Item {
     let (Some(op), Some(negated)) = (op, negated) else {
         return Item::Invalid;
     };
-    Item::Test {
-        op: op.to_owned(),
-        negated,
-        value: item.get("value").filter(|v| !v.is_null()).cloned(),
-        key: rule_key(item).map(Cow::into_owned),
-    }
+    let op = Op::parse(op);
+    let value = item.get("value").filter(|v| !v.is_null()).cloned();
+    let lowered = value.as_ref().filter(|_| op.is_some_and(Op::compares_lowered)).map(|v| lower_str(v).into_owned());
+    Item::Test { op, negated, value, lowered, key: rule_key(item).map(Cow::into_owned) }
 }
 
 impl Item {
     /// One rule item (§5.2): invalid item, unknown operator or absent key → `false` (never negated),
     /// except that the valueless JS existence operators evaluate an absent key as undefined (§12).
     fn matches(&self, data: &Value, opts: &RuleOptions) -> bool {
-        let Item::Test { op, negated, value, key } = self else { return false };
-        let valueless = opts.js_exists_operators && is_valueless_operator(op);
+        let Item::Test { op: Some(op), negated, value, lowered, key } = self else { return false };
+        let op = *op;
+        let valueless = opts.js_exists_operators && op.is_valueless();
         let test_against = match value {
             Some(v) => v,
             None if valueless => &Value::Null,
@@ -133,7 +135,9 @@ impl Item {
         };
         let found = key.as_deref().and_then(|key| lookup(data, key, opts.keys_case_sensitive));
         match found {
-            Some(value) => apply_operator(op, value, test_against, *negated, opts.js_exists_operators).unwrap_or(false),
+            Some(value) => {
+                apply_op(op, value, test_against, lowered.as_deref(), *negated, opts.js_exists_operators).unwrap_or(false)
+            }
             None if valueless => existence_check(op, None, *negated).unwrap_or(false),
             None => false,
         }

@@ -1,6 +1,8 @@
 //! Argument coercion the way PHP's coercive typing mode does it for `string` parameters,
 //! with errors naming the bad argument.
 
+use std::borrow::Cow;
+
 use convert_sdk_engine::value::php_float_to_string;
 use ext_php_rs::exception::PhpException;
 use ext_php_rs::types::Zval;
@@ -20,8 +22,13 @@ pub fn type_error(function: &str, position: u32, name: &str, expected: &str, giv
 
 /// A `string` parameter in coercive mode: ints, floats and bools are converted, `null` is `""`
 /// (PHP 8.2 deprecation behaviour for internal functions), Stringable objects are cast.
-pub fn string_arg(z: &Zval, function: &str, position: u32, name: &str) -> Result<String, PhpException> {
-    bytes_arg(z, function, position, name).map(|b| String::from_utf8(b).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+/// A PHP string that is valid UTF-8 is borrowed, not copied.
+pub fn string_arg<'z>(z: &'z Zval, function: &str, position: u32, name: &str) -> Result<Cow<'z, str>, PhpException> {
+    if let Some(s) = z.dereference().zend_str().and_then(|s| std::str::from_utf8(s.as_bytes()).ok()) {
+        return Ok(Cow::Borrowed(s));
+    }
+    bytes_arg(z, function, position, name)
+        .map(|b| Cow::Owned(String::from_utf8(b).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())))
 }
 
 /// `string_arg` keeping the bytes of a PHP string as they are (PHP strings need not be UTF-8).

@@ -56,7 +56,7 @@ fn member_zval(attrs: &Zval, name: &str) -> Option<Zval> {
 pub struct ConvertedArrays {
     entries: RefCell<Vec<(Zval, Rc<Value>)>>,
     /// The property values of the last `BucketingAttributes` read (held) and what they gave.
-    last_object: RefCell<Option<(Vec<Zval>, CallAttributes)>>,
+    last_object: RefCell<Option<(Vec<Zval>, Rc<CallAttributes>)>>,
 }
 
 /// True when two property values are the same value by identity: same type, and the same scalar
@@ -104,14 +104,14 @@ impl ConvertedArrays {
     }
 
     /// What the last object with identical property values gave (`identical`).
-    fn same_object(&self, slots: &[&Zval]) -> Option<CallAttributes> {
+    fn same_object(&self, slots: &[&Zval]) -> Option<Rc<CallAttributes>> {
         let last = self.last_object.borrow();
         let (held, attrs) = last.as_ref()?;
         held.iter().zip(slots).all(|(h, s)| identical(h, s)).then(|| attrs.clone())
     }
 
     /// Remembers an object's property values (when each pins its content) and what they gave.
-    fn remember_object(&self, slots: &[&Zval], attrs: &CallAttributes) {
+    fn remember_object(&self, slots: &[&Zval], attrs: &Rc<CallAttributes>) {
         let remembered = slots.iter().all(|z| pins_content(z)).then(|| {
             (slots.iter().map(|z| z.shallow_clone()).collect(), attrs.clone())
         });
@@ -135,9 +135,14 @@ impl ConvertedArrays {
 
 impl CallAttributes {
     /// Reads the argument; `Err` when it is neither null, an array nor an object.
-    pub fn from_arg(z: Option<&Zval>, arrays: &ConvertedArrays) -> Result<CallAttributes, ()> {
+    pub fn from_arg(z: Option<&Zval>, arrays: &ConvertedArrays) -> Result<Rc<CallAttributes>, ()> {
+        thread_local! {
+            /// What a call without attributes gets.
+            static NONE: Rc<CallAttributes> =
+                Rc::new(CallAttributes { type_casting: true, enable_tracking: true, ..CallAttributes::default() });
+        }
         let Some(z) = z.map(Zval::dereference).filter(|z| !z.is_null()) else {
-            return Ok(CallAttributes { type_casting: true, enable_tracking: true, ..CallAttributes::default() });
+            return Ok(NONE.with(Rc::clone));
         };
         if !z.is_array() && !z.is_object() {
             return Err(());
@@ -150,7 +155,7 @@ impl CallAttributes {
                 return Ok(attrs);
             }
         }
-        let attrs = Self::read(z, arrays);
+        let attrs = Rc::new(Self::read(z, arrays));
         if let Some(slots) = &slots {
             arrays.remember_object(slots, &attrs);
         }

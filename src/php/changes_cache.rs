@@ -12,7 +12,7 @@
 use std::cell::RefCell;
 use std::sync::{Arc, Weak};
 
-use convert_sdk_engine::config::Config;
+use convert_sdk_engine::config::{Config, Experience, Variation};
 use convert_sdk_engine::fast_hash::FastMap;
 use ext_php_rs::types::Zval;
 use serde_json::Value;
@@ -24,8 +24,8 @@ use super::persistent_value::PersistentValue;
 struct Entry {
     config: Weak<Config>,
     arrays: FastMap<*const Value, PersistentValue>,
-    /// Strings of the config (ids and keys of variations served), by address and length.
-    strings: FastMap<(*const u8, usize), PersistentValue>,
+    /// The values of a served variation's DTO, by the variation's address (`served_variation`).
+    served: FastMap<*const Variation, [PersistentValue; 5]>,
 }
 
 thread_local! {
@@ -46,21 +46,32 @@ pub fn config_value(config: &Arc<Config>, value: &Value) -> Zval {
     .unwrap_or_else(|| value_to_zval(value))
 }
 
-/// `text`, a string owned by `config` (an experience's or variation's id or key), as a PHP string.
-pub fn config_str(config: &Arc<Config>, text: &str) -> Zval {
-    with_entry(config, |entry| {
-        entry
-            .strings
-            .entry((text.as_ptr(), text.len()))
-            .or_insert_with(|| PersistentValue::new(&Value::String(text.to_owned())))
-            .zval()
-    })
-    .unwrap_or_else(|| string_zval(text))
+/// The values of a `BucketedVariation` of `variation` (of `experience`, both owned by `config`):
+/// experience id and key, variation id and key, `changes`; one lookup for the five.
+pub fn served_variation(config: &Arc<Config>, experience: &Experience, variation: &Variation) -> [Zval; 5] {
+    let texts = [&experience.id, &experience.key, &variation.id, &variation.key];
+    let mut out = [Zval::new(), Zval::new(), Zval::new(), Zval::new(), Zval::new()];
+    let kept = with_entry(config, |entry| {
+        let parts = entry.served.entry(std::ptr::from_ref(variation)).or_insert_with(|| {
+            let [a, b, c, d] = texts.map(|t| PersistentValue::new(&Value::String(t.clone())));
+            [a, b, c, d, PersistentValue::new(&variation.changes)]
+        });
+        for (z, part) in out.iter_mut().zip(parts.iter()) {
+            *z = part.zval();
+        }
+    });
+    if kept.is_none() {
+        for (z, text) in out.iter_mut().zip(texts) {
+            *z = string_zval(text);
+        }
+        out[4] = value_to_zval(&variation.changes);
+    }
+    out
 }
 
 /// Runs `f` on the entry of `config` (created first); `None` when values of this config are not
 /// kept (ZTS, or too many configs are gone: `RETIRED_LIMIT`).
-fn with_entry(config: &Arc<Config>, f: impl FnOnce(&mut Entry) -> Zval) -> Option<Zval> {
+fn with_entry<R>(config: &Arc<Config>, f: impl FnOnce(&mut Entry) -> R) -> Option<R> {
     if ext_php_rs::PHP_ZTS {
         return None;
     }
@@ -75,7 +86,11 @@ fn with_entry(config: &Arc<Config>, f: impl FnOnce(&mut Entry) -> Zval) -> Optio
             None if entries.iter().filter(|e| !alive(e)).count() >= RETIRED_LIMIT => return None,
             None => entries.insert(
                 0,
-                Entry { config: Arc::downgrade(config), arrays: FastMap::default(), strings: FastMap::default() },
+                Entry {
+                    config: Arc::downgrade(config),
+                    arrays: FastMap::default(),
+                    served: FastMap::default(),
+                },
             ),
         }
         Some(f(&mut entries[0]))

@@ -257,13 +257,11 @@ impl Context {
     fn variation_dto(&self, experience_key: &str, outcome: &Outcome<'_>) -> Option<BucketedVariation> {
         self.instance().log(Level::Debug, || explain(&self.visitor_id, experience_key, outcome));
         match outcome {
-            Outcome::Variation { experience, variation, .. } => Some(BucketedVariation {
-                experience_id: super::changes_cache::config_str(&self.config, &experience.id),
-                experience_key: super::changes_cache::config_str(&self.config, &experience.key),
-                variation_id: super::changes_cache::config_str(&self.config, &variation.id),
-                variation_key: super::changes_cache::config_str(&self.config, &variation.key),
-                changes: super::changes_cache::config_value(&self.config, &variation.changes),
-            }),
+            Outcome::Variation { experience, variation, .. } => {
+                let [experience_id, experience_key, variation_id, variation_key, changes] =
+                    super::changes_cache::served_variation(&self.config, experience, variation);
+                Some(BucketedVariation { experience_id, experience_key, variation_id, variation_key, changes })
+            }
             _ => None,
         }
     }
@@ -309,7 +307,7 @@ impl Context {
     }
 
     /// The `$attributes` argument of `function` (a `method!` name).
-    fn attributes(&self, z: Option<&Zval>, function: &str, position: u32) -> PhpResult<CallAttributes> {
+    fn attributes(&self, z: Option<&Zval>, function: &str, position: u32) -> PhpResult<Rc<CallAttributes>> {
         CallAttributes::from_arg(z, &self.instance().converted).map_err(|()| {
             type_error(function, position, "attributes", "?OpenAPI\\Client\\BucketingAttributes", z.unwrap_or(&Zval::null()))
         })
@@ -380,7 +378,7 @@ impl Context {
         let Some(entry) = entries.into_iter().find(|e| e.enabled) else {
             return Ok(Some(BucketedFeature {
                 feature_id: declared.id.clone(),
-                feature_key: key,
+                feature_key: key.into_owned(),
                 status: FeatureStatus::Disabled,
                 variables: Zval::new_array(),
             }));
@@ -566,7 +564,7 @@ impl Context {
         if !map.is_object() {
             *map = Value::Object(convert_sdk_engine::merge::to_map(map));
         }
-        map.as_object_mut().expect("object").insert(key, value);
+        map.as_object_mut().expect("object").insert(key.into_owned(), value);
         Ok(())
     }
 

@@ -347,7 +347,7 @@ fn array_or_empty(value: Zval) -> Zval {
 
 /// `ConvertSdk\DTO\BucketedVariation`, built from Rust.
 pub struct BucketedVariation {
-    /// PHP strings (shared from the config, `changes_cache::config_str`).
+    /// PHP strings (shared from the config, `changes_cache::served_variation`).
     pub experience_id: Zval,
     pub experience_key: Zval,
     pub variation_id: Zval,
