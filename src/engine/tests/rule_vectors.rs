@@ -68,6 +68,26 @@ fn all_65_operator_vectors() {
     assert_eq!(count, 65);
 }
 
+/// The operator vectors again through a compiled rule item (operator resolved and rule value
+/// lower-cased once, as decisions evaluate them): same results. Items whose rule value is null are
+/// skipped (a rule item without a value is false, §5.2).
+#[test]
+fn operator_vectors_agree_through_compiled_rule_items() {
+    let v = vectors();
+    let mut count = 0;
+    for group in v["comparison_operators"].as_array().unwrap() {
+        let method = group["method"].as_str().unwrap();
+        for case in group["cases"].as_array().unwrap().iter().filter(|c| !c["testAgainst"].is_null()) {
+            let negated = case["negation"].as_bool().unwrap();
+            let rule = single_item_rule(item("k", method, negated, case["testAgainst"].clone()));
+            let got = matched(json!({"k": case["value"].clone()}), &rule);
+            assert_eq!(got, Ok(case["expected"].as_bool().unwrap()), "{method}: {case}");
+            count += 1;
+        }
+    }
+    assert!(count >= 60, "{count} vectors compared");
+}
+
 #[test]
 fn all_12_rule_tree_vectors() {
     let v = vectors();
