@@ -36,22 +36,6 @@ function posts(): int
     return json_decode((string) file_get_contents(sinkUrl() . '/stats'), true)['posts'];
 }
 
-/** Times $body($state, $i) over $iterations per run, with an untimed $setup($iterations) per run. */
-function timeWithSetup(callable $setup, callable $body, int $iterations, int $runs = RUNS): array
-{
-    $samples = [];
-    for ($r = 0; $r < $runs; $r++) {
-        $state = $setup($iterations);
-        $start = hrtime(true);
-        for ($i = 0; $i < $iterations; $i++) {
-            $body($state, $i);
-        }
-        $samples[] = (hrtime(true) - $start) / $iterations;
-        unset($state);
-    }
-    return $samples;
-}
-
 function caseGen(): void
 {
     $dir = workDir() . '/configs';
@@ -182,8 +166,9 @@ function freshContexts(CoreInterface $sdk, string $prefix, int $iterations): arr
 /**
  * Per-decision cost on config $n: first decisions (each on a new context, keys cycling through every
  * experience). The automatic release every `batch_size` visitors is off (`network.tracking` false) and
- * the queue is flushed between runs, untimed, so the HTTP POST is not part of a decision's cost.
- * Returns [samples, fraction served].
+ * the queue is flushed between runs, untimed, so the HTTP POST is not part of a decision's cost. The
+ * contexts are created before each run, untimed; the timed loop is inline (no closure call per
+ * decision, as in the REF rows). Returns [samples, fraction served].
  */
 function firstDecisions(int $n, int $iterations, ?array $onlyKeys = null): array
 {
@@ -193,16 +178,17 @@ function firstDecisions(int $n, int $iterations, ?array $onlyKeys = null): array
     $attrs = attributes();
     $prefix = prefix("w3-$n");
     $served = 0;
-    $samples = timeWithSetup(
-        static function (int $it) use ($sdk, $prefix): array {
-            $sdk->flush();
-            return freshContexts($sdk, $prefix . bin2hex(random_bytes(2)) . '-', $it);
-        },
-        static function (array $contexts, int $i) use ($keys, $count, $attrs, &$served): void {
+    $samples = [];
+    for ($r = 0; $r < RUNS; $r++) {
+        $sdk->flush();
+        $contexts = freshContexts($sdk, $prefix . bin2hex(random_bytes(2)) . '-', $iterations);
+        $start = hrtime(true);
+        for ($i = 0; $i < $iterations; $i++) {
             $served += (int) ($contexts[$i]->runExperience($keys[$i % $count], $attrs) !== null);
-        },
-        $iterations,
-    );
+        }
+        $samples[] = (hrtime(true) - $start) / $iterations;
+        unset($contexts);
+    }
     return [$samples, round($served / ($iterations * RUNS), 3)];
 }
 
@@ -215,8 +201,12 @@ function caseW2(): void
     if ($context->runExperience('exp-0', $attrs) === null) {
         throw new \RuntimeException('W2: exp-0 not served');
     }
-    emit('W2', "runExperience, visitor already bucketed ('exp-0')", 'µs/call',
-        timeBatches(static fn () => $context->runExperience('exp-0', $attrs), 20000, RUNS, 1000), 1000.0, '≤ 1');
+    // inline loop (no closure call per decision, as in the REF rows)
+    emit('W2', "runExperience, visitor already bucketed ('exp-0')", 'µs/call', timeLoop(static function (int $n) use ($context, $attrs): void {
+        for ($i = 0; $i < $n; $i++) {
+            $context->runExperience('exp-0', $attrs);
+        }
+    }, 20000), 1000.0, '≤ 1');
     [$samples, $served] = firstDecisions(10, 10000, ['exp-0']);
     emit('W2', "runExperience, first decision ('exp-0', existing context)", 'µs/call', $samples, 1000.0, '≤ 2',
         ['served' => $served]);

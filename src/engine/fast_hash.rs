@@ -48,6 +48,32 @@ pub type FastBuild = BuildHasherDefault<FastHasher>;
 pub type FastMap<K, V> = std::collections::HashMap<K, V, FastBuild>;
 pub type FastSet<K> = std::collections::HashSet<K, FastBuild>;
 
+/// Hasher for keys that are already well-mixed 64-bit hashes (from a keyed hash function): passes
+/// the key through, so growing the table hashes nothing again.
+#[derive(Default, Clone, Copy)]
+pub struct PassThroughHasher {
+    hash: u64,
+}
+
+impl Hasher for PassThroughHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        // only `u64` keys are expected; anything else is still hashed (FxHasher scheme)
+        let mut h = FastHasher { hash: self.hash };
+        h.write(bytes);
+        self.hash = h.hash;
+    }
+
+    fn write_u64(&mut self, i: u64) {
+        self.hash = i;
+    }
+
+    fn finish(&self) -> u64 {
+        self.hash
+    }
+}
+
+pub type PassThroughBuild = BuildHasherDefault<PassThroughHasher>;
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,7 +8,9 @@
 //! never here. `serde_json::Value` cannot hold NaN or infinities, so serialising never fails either.
 
 use std::collections::HashMap;
-use std::rc::Rc;
+use std::hash::{BuildHasher, RandomState};
+
+use crate::fast_hash::PassThroughBuild;
 
 use serde_json::{Map, Value};
 
@@ -118,8 +120,7 @@ pub fn wire_segments(store_segments: &Value) -> Option<Value> {
 /// One visitor of the queue.
 #[derive(Debug, Clone, PartialEq)]
 pub struct QueuedVisitor {
-    /// Shared with the queue's index.
-    pub visitor_id: Rc<str>,
+    pub visitor_id: String,
     pub events: Vec<TrackingEvent>,
     /// Fixed by the visitor's first queued event.
     pub segments: Option<Value>,
@@ -129,7 +130,7 @@ impl QueuedVisitor {
     /// `{visitorId, events, segments?}` as sent on the wire.
     pub fn to_value(&self) -> Value {
         let mut m = Map::new();
-        m.insert("visitorId".into(), Value::String(self.visitor_id.to_string()));
+        m.insert("visitorId".into(), Value::String(self.visitor_id.clone()));
         m.insert("events".into(), Value::Array(self.events.iter().map(TrackingEvent::to_value).collect()));
         if let Some(segments) = &self.segments {
             m.insert("segments".into(), segments.clone());
@@ -146,7 +147,14 @@ const SCANNED_VISITORS: usize = 16;
 #[derive(Debug, Default)]
 pub struct TrackingQueue {
     visitors: Vec<QueuedVisitor>,
-    index: HashMap<Rc<str>, usize>,
+    /// Position of a visitor by the keyed (SipHash, random key) hash of its id, once the queue is
+    /// long: an id is hashed once per lookup and never again when the index grows. Two ids with the
+    /// same 64-bit hash cannot be told apart here: the second is not indexed and found by scanning.
+    index: HashMap<u64, usize, PassThroughBuild>,
+    keys: RandomState,
+    /// Tests: every id hashes alike (the collision path).
+    #[cfg(test)]
+    colliding: bool,
 }
 
 impl TrackingQueue {
@@ -154,35 +162,54 @@ impl TrackingQueue {
     /// event; a queued visitor's segments are never updated. Returns the number of distinct visitors.
     pub fn enqueue(&mut self, visitor_id: &str, event: TrackingEvent, segments: Option<Value>) -> usize {
         // The visitor queued last (a Context's events come in a row) is found without hashing.
-        if let Some(last) = self.visitors.last_mut().filter(|v| *v.visitor_id == *visitor_id) {
+        if let Some(last) = self.visitors.last_mut().filter(|v| v.visitor_id == visitor_id) {
             last.events.push(event);
             return self.visitors.len();
         }
-        match self.position(visitor_id) {
-            Some(i) => self.visitors[i].events.push(event),
-            None => {
-                let visitor_id: Rc<str> = Rc::from(visitor_id);
-                if !self.index.is_empty() || self.visitors.len() >= SCANNED_VISITORS {
-                    if self.index.is_empty() {
-                        // the queue outgrew scanning: index everybody queued so far
-                        self.index = self.visitors.iter().enumerate().map(|(i, v)| (v.visitor_id.clone(), i)).collect();
-                    }
-                    self.index.insert(visitor_id.clone(), self.visitors.len());
-                }
-                self.visitors.push(QueuedVisitor { visitor_id, events: vec![event], segments });
+        if self.index.is_empty() && self.visitors.len() < SCANNED_VISITORS {
+            // A short queue (it is released at `events.batch_size` visitors, 10 by default) is scanned.
+            match self.visitors.iter().position(|v| v.visitor_id == visitor_id) {
+                Some(i) => self.visitors[i].events.push(event),
+                None => self.push(visitor_id, event, segments),
             }
+            return self.visitors.len();
+        }
+        if self.index.is_empty() {
+            // the queue outgrew scanning: index everybody queued so far
+            for i in 0..self.visitors.len() {
+                let hash = self.hash_of(&self.visitors[i].visitor_id);
+                self.index.entry(hash).or_insert(i);
+            }
+        }
+        let hash = self.hash_of(visitor_id);
+        let at = self.visitors.len();
+        let slot = *self.index.entry(hash).or_insert(at);
+        let found = if slot == at {
+            None
+        } else if self.visitors[slot].visitor_id == visitor_id {
+            Some(slot)
+        } else {
+            // another id with the same hash holds the slot
+            self.visitors.iter().position(|v| v.visitor_id == visitor_id)
+        };
+        match found {
+            Some(i) => self.visitors[i].events.push(event),
+            None => self.push(visitor_id, event, segments),
         }
         self.visitors.len()
     }
 
-    /// Index of the visitor's entry: scanned while the queue is short (it is released at
-    /// `events.batch_size` visitors, 10 by default), looked up once it is indexed.
-    fn position(&self, visitor_id: &str) -> Option<usize> {
-        if self.index.is_empty() {
-            self.visitors.iter().position(|v| *v.visitor_id == *visitor_id)
-        } else {
-            self.index.get(visitor_id).copied()
+    fn hash_of(&self, visitor_id: &str) -> u64 {
+        #[cfg(test)]
+        if self.colliding {
+            return 0;
         }
+        self.keys.hash_one(visitor_id)
+    }
+
+    /// A new visitor entry at the end of the queue.
+    fn push(&mut self, visitor_id: &str, event: TrackingEvent, segments: Option<Value>) {
+        self.visitors.push(QueuedVisitor { visitor_id: visitor_id.to_owned(), events: vec![event], segments });
     }
 
     /// Distinct visitors queued (the length compared with `events.batch_size`).
@@ -211,7 +238,7 @@ impl serde::Serialize for QueuedVisitor {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(None)?;
-        m.serialize_entry("visitorId", &*self.visitor_id)?;
+        m.serialize_entry("visitorId", &self.visitor_id)?;
         m.serialize_entry("events", &self.events)?;
         if let Some(segments) = &self.segments {
             m.serialize_entry("segments", segments)?;
@@ -262,11 +289,24 @@ mod tests {
         }
         let visitors = q.take();
         assert_eq!(visitors.len(), 40);
-        assert!(visitors.iter().enumerate().all(|(i, v)| *v.visitor_id == *format!("v{i}") && v.events.len() == 3));
+        assert!(visitors.iter().enumerate().all(|(i, v)| v.visitor_id == format!("v{i}") && v.events.len() == 3));
         // after a release the queue starts short (scanned) again
         assert_eq!(q.enqueue("v1", bucketing_event("9", "1"), None), 1);
         assert_eq!(q.enqueue("v2", bucketing_event("9", "1"), None), 2);
         assert_eq!(q.enqueue("v1", bucketing_event("9", "2"), None), 2);
+    }
+
+    #[test]
+    fn ids_with_the_same_hash_keep_their_own_entries() {
+        let mut q = TrackingQueue { colliding: true, ..TrackingQueue::default() };
+        for round in 0..2 {
+            for v in 0..30 {
+                q.enqueue(&format!("v{v}"), bucketing_event(&round.to_string(), "1"), None);
+            }
+        }
+        let visitors = q.take();
+        assert_eq!(visitors.len(), 30);
+        assert!(visitors.iter().enumerate().all(|(i, v)| v.visitor_id == format!("v{i}") && v.events.len() == 2));
     }
 
     #[test]

@@ -170,10 +170,10 @@ fn queue_counts_distinct_visitors_and_keeps_first_segments() {
     assert!(queue.is_empty());
     assert_eq!(queue.len(), 0);
     assert_eq!(visitors.len(), 2);
-    assert_eq!(&*visitors[0].visitor_id, "alice");
+    assert_eq!(visitors[0].visitor_id, "alice");
     assert_eq!(visitors[0].events.len(), 3);
     assert_eq!(visitors[0].segments, Some(first));
-    assert_eq!(&*visitors[1].visitor_id, "bob");
+    assert_eq!(visitors[1].visitor_id, "bob");
     assert_eq!(visitors[1].segments, None);
 
     // After a drain the same visitor starts a new entry with new segments.
