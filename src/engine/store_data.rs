@@ -231,6 +231,12 @@ fn is_well_formed(data: &Value) -> bool {
 
 /// Splits properties into report segments and other properties (§10.1); each part `None` when empty.
 pub fn filter_report_segments(props: &Value) -> (Option<Map<String, Value>>, Option<Map<String, Value>>) {
+    if let Value::Object(map) = props {
+        if !map.keys().any(|k| REPORT_SEGMENT_KEYS.contains(&k.as_str())) {
+            // no report segment (the usual case): the properties as they are
+            return (None, (!map.is_empty()).then(|| map.clone()));
+        }
+    }
     let mut segments = Map::new();
     let mut others = Map::new();
     for (k, v) in crate::merge::to_map(props) {
