@@ -111,7 +111,7 @@ fn check_effects(fx: &Effects<'_>) {
     let mut queue = TrackingQueue::default();
     for effect in &fx.list {
         if let Effect::Bucketed { experience_id, variation_id, segments } = effect {
-            queue.enqueue("v", bucketing_event(experience_id, variation_id), segments.clone());
+            queue.enqueue("v", bucketing_event(experience_id, variation_id), segments.as_deref().cloned());
         }
     }
     let body = payload(&queue.take(), "1", "2", "php-sdk", true);

@@ -103,8 +103,9 @@ pub enum Effect<'c> {
     LocationActivated(&'c RuleEntity),
     LocationDeactivated(&'c RuleEntity),
     /// A fresh decision: enqueue a `bucketing` tracking event (§7.2) with the visitor's wire
-    /// segments as read before the decision.
-    Bucketed { experience_id: &'c str, variation_id: &'c str, segments: Option<Value> },
+    /// segments as read before the decision (boxed: most visitors have none, and effects are
+    /// queued in a list).
+    Bucketed { experience_id: &'c str, variation_id: &'c str, segments: Option<Box<Value>> },
     /// A mutual-exclusion rule names an experience key that does not exist (§5.6).
     UnknownExclusionTarget(String),
 }
@@ -212,7 +213,7 @@ impl<'c> Decider<'c> {
             fx.put(data, &store_data::patch("segments", input.visitor_properties.clone()));
         }
         if ov.enable_tracking {
-            fx.list.push(Effect::Bucketed { experience_id: &exp.id, variation_id: &variation.id, segments });
+            fx.list.push(Effect::Bucketed { experience_id: &exp.id, variation_id: &variation.id, segments: segments.map(Box::new) });
         }
         Outcome::Variation { experience: exp, variation, bucket_value: Some(value) }
     }

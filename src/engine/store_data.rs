@@ -231,15 +231,22 @@ fn is_well_formed(data: &Value) -> bool {
 
 /// Splits properties into report segments and other properties (§10.1); each part `None` when empty.
 pub fn filter_report_segments(props: &Value) -> (Option<Map<String, Value>>, Option<Map<String, Value>>) {
-    if let Value::Object(map) = props {
-        if !map.keys().any(|k| REPORT_SEGMENT_KEYS.contains(&k.as_str())) {
-            // no report segment (the usual case): the properties as they are
-            return (None, (!map.is_empty()).then(|| map.clone()));
+    split_report_segments(props.clone())
+}
+
+/// `filter_report_segments` of properties the caller gives up (kept as they are when they hold no
+/// report segment, the usual case).
+pub fn split_report_segments(props: Value) -> (Option<Map<String, Value>>, Option<Map<String, Value>>) {
+    let map = match props {
+        Value::Object(map) if !map.keys().any(|k| REPORT_SEGMENT_KEYS.contains(&k.as_str())) => {
+            return (None, (!map.is_empty()).then_some(map));
         }
-    }
+        Value::Object(map) => map,
+        other => crate::merge::to_map(&other),
+    };
     let mut segments = Map::new();
     let mut others = Map::new();
-    for (k, v) in crate::merge::to_map(props) {
+    for (k, v) in map {
         if REPORT_SEGMENT_KEYS.contains(&k.as_str()) {
             segments.insert(k, v);
         } else {

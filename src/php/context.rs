@@ -12,7 +12,7 @@ use convert_sdk_engine::experience::{Decider, DecisionInput, Effect, Effects, No
 use convert_sdk_engine::features::{CollectContext, FeatureEntry, FeatureFilter, FeatureWarning, collect_with};
 use convert_sdk_engine::merge::{deep_merge, is_php_array, is_php_list};
 use convert_sdk_engine::segments::{CustomSegmentsOutcome, put_segments, run_custom_segments};
-use convert_sdk_engine::store_data::{self, filter_report_segments, put_data};
+use convert_sdk_engine::store_data::{self, put_data, split_report_segments};
 use convert_sdk_engine::tracking::{bucketing_event, conversion_event, transaction_event, wire_segments};
 use convert_sdk_engine::value::{member, php_bool};
 use convert_sdk_engine::visitor_doc::{Orphans, SharedDoc, VisitorDoc};
@@ -109,7 +109,7 @@ impl Context {
             preview: RefCell::new(None),
         };
         if let Some(attrs) = attributes.filter(|a| !store_data::is_empty(a)) {
-            let (segments, others) = filter_report_segments(&attrs);
+            let (segments, others) = split_report_segments(attrs);
             *ctx.visitor_properties.borrow_mut() = others.map(|m| Rc::new(Value::Object(m)));
             if let Some(segments) = segments {
                 ctx.update_data(|data, fx| put_segments(data, &Value::Object(segments), fx));
@@ -181,7 +181,7 @@ impl Context {
                     );
                 }
                 Effect::Bucketed { experience_id, variation_id, segments } => {
-                    self.instance().enqueue(&self.core, &self.visitor_id, bucketing_event(experience_id, variation_id), segments.clone());
+                    self.instance().enqueue(&self.core, &self.visitor_id, bucketing_event(experience_id, variation_id), segments.as_deref().cloned());
                 }
                 Effect::UnknownExclusionTarget(key) => {
                     self.instance().log(Level::Warn, || format!("Mutual-exclusion rule names unknown experience key '{key}'"));

@@ -82,8 +82,9 @@ fn replay(config: &Config, steps: &[Value]) -> Vec<u8> {
                 assert_eq!(json!(served.variation_id), step["returned"]["variationId"]);
                 for effect in std::mem::take(&mut v.effects) {
                     if let Effect::Bucketed { experience_id, variation_id, segments: effect_segments } = effect {
+                        let effect_segments = effect_segments.map(|b| *b);
                         assert_eq!(effect_segments, segments, "the effect carries the segments read before the decision");
-                        queue.enqueue(&v.id, bucketing_event(&experience_id, &variation_id), effect_segments);
+                        queue.enqueue(&v.id, bucketing_event(experience_id, variation_id), effect_segments);
                     }
                 }
             }
