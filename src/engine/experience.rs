@@ -124,7 +124,15 @@ pub struct Effects<'c> {
     pub data_changed: bool,
 }
 
-impl Effects<'_> {
+impl<'c> Effects<'c> {
+    /// Appends an effect; a decision asks for one or two, so the list starts with room for two.
+    pub fn push(&mut self, effect: Effect<'c>) {
+        if self.list.capacity() == 0 {
+            self.list.reserve_exact(2);
+        }
+        self.list.push(effect);
+    }
+
     /// `putData` (§6.4) on the visitor's data, remembering whether it changed.
     pub fn put(&mut self, data: &mut Value, patch: &Value) {
         if put_data_in_place(data, patch) {
@@ -213,7 +221,7 @@ impl<'c> Decider<'c> {
             fx.put(data, &store_data::patch("segments", input.visitor_properties.clone()));
         }
         if ov.enable_tracking {
-            fx.list.push(Effect::Bucketed { experience_id: &exp.id, variation_id: &variation.id, segments: segments.map(Box::new) });
+            fx.push(Effect::Bucketed { experience_id: &exp.id, variation_id: &variation.id, segments: segments.map(Box::new) });
         }
         Outcome::Variation { experience: exp, variation, bucket_value: Some(value) }
     }
@@ -296,10 +304,16 @@ impl<'c> Decider<'c> {
             match loc.compiled.matches(props, &self.rules) {
                 Ok(true) => {
                     if present.is_none() {
-                        fx.list.push(Effect::LocationActivated(loc));
+                        fx.push(Effect::LocationActivated(loc));
                         match &mut stored {
                             Some(list) => list.push(loc.key.clone()),
-                            None => appended.push(&loc.key),
+                            None => {
+                                // usually the only one
+                                if appended.capacity() == 0 {
+                                    appended.reserve_exact(1);
+                                }
+                                appended.push(&loc.key);
+                            }
                         }
                     }
                     matched = true;
@@ -309,7 +323,7 @@ impl<'c> Decider<'c> {
                 }
                 Ok(false) => {
                     if let Some(i) = present {
-                        fx.list.push(Effect::LocationDeactivated(loc));
+                        fx.push(Effect::LocationDeactivated(loc));
                         let list = stored.get_or_insert_with(|| stored_then(data, std::mem::take(&mut appended)));
                         list.remove(i);
                     }
@@ -371,7 +385,7 @@ impl<'c> Decider<'c> {
         let bucketed = match self.config.experience_by_key(&exclusion.experience_key) {
             Some(target) => store_data::stored_variation(data, &target.id).is_some(),
             None => {
-                fx.list.push(Effect::UnknownExclusionTarget(exclusion.experience_key.clone()));
+                fx.push(Effect::UnknownExclusionTarget(exclusion.experience_key.clone()));
                 false
             }
         };

@@ -194,7 +194,7 @@ pub fn put_bucketing(data: &mut Value, experience_id: &str, variation_id: &str) 
         // except for key "0", which PHP would turn into a list).
         if let Some(slot @ Value::Array(_)) = bucketing {
             if slot.as_array().is_some_and(Vec::is_empty) && experience_id != "0" {
-                let mut map = serde_json::Map::new();
+                let mut map = serde_json::Map::with_capacity(1);
                 map.insert(experience_id.to_owned(), Value::String(variation_id.to_owned()));
                 *slot = Value::Object(map);
                 return true;

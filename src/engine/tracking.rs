@@ -25,7 +25,8 @@ pub enum TrackingEvent {
     Bucketing { experience_id: String, variation_id: String },
     /// `{"eventType": "conversion", "data": {goalId, goalData?, bucketingData?}}`: `goalData` when
     /// given (a transaction), `bucketingData` unless empty.
-    Conversion { goal_id: String, goal_data: Option<Value>, bucketing_data: Map<String, Value> },
+    /// The maps are boxed: queued events are mostly bucketing events, which stay small.
+    Conversion { goal_id: String, goal_data: Option<Box<Value>>, bucketing_data: Box<Map<String, Value>> },
 }
 
 impl TrackingEvent {
@@ -84,13 +85,17 @@ pub fn bucketing_event(experience_id: &str, variation_id: &str) -> TrackingEvent
 /// A conversion event (§7.2); `bucketing_data` is `StoreData.bucketing` as read before the conversion
 /// (keys as strings, values as stored).
 pub fn conversion_event(goal_id: &str, bucketing_data: &Value) -> TrackingEvent {
-    TrackingEvent::Conversion { goal_id: goal_id.into(), goal_data: None, bucketing_data: to_map(bucketing_data) }
+    TrackingEvent::Conversion { goal_id: goal_id.into(), goal_data: None, bucketing_data: Box::new(to_map(bucketing_data)) }
 }
 
 /// A transaction event (§7.2): a conversion event carrying `goalData`, the list of `{key, value}`
 /// objects in the given order (passed through unchanged, values keep their type).
 pub fn transaction_event(goal_id: &str, goal_data: Value, bucketing_data: &Value) -> TrackingEvent {
-    TrackingEvent::Conversion { goal_id: goal_id.into(), goal_data: Some(goal_data), bucketing_data: to_map(bucketing_data) }
+    TrackingEvent::Conversion {
+        goal_id: goal_id.into(),
+        goal_data: Some(Box::new(goal_data)),
+        bucketing_data: Box::new(to_map(bucketing_data)),
+    }
 }
 
 /// Wire name of a report segment key (§7.2).
