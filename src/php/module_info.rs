@@ -23,6 +23,8 @@ pub extern "C" fn php_module_info(_module: *mut ModuleEntry) {
         info_table_row!("version", env!("CARGO_PKG_VERSION"));
         info_table_row!("built for PHP API", ext_php_rs::ffi::ZEND_MODULE_API_NO.to_string());
         info_table_row!("allocator", crate::allocator::NAME);
+        let heap = crate::allocator::heap_in_use().map_or_else(|| "n/a (system allocator)".to_owned(), |b| b.to_string());
+        info_table_row!("extension heap in use (bytes)", heap);
         info_table_row!("config cache entries", cached_entries().to_string());
         info_table_row!("config process hits", n(&COUNTERS.process_hits));
         info_table_row!("config PSR-16 hits", n(&COUNTERS.psr16_hits));
