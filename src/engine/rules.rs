@@ -62,11 +62,11 @@ pub struct CompiledRules {
 /// One rule item (§5.2) as decoded from the config.
 #[derive(Debug, Clone)]
 enum Item {
-    /// No valid `matching` (`match_type` string and `negated` bool): always `false`, never negated.
+    /// No valid `matching` (`match_type` string and `negated` bool) or an unknown operator: always
+    /// `false`, never negated.
     Invalid,
     Test {
-        /// `None`: an unknown operator (the item is `false`).
-        op: Option<Op>,
+        op: Op,
         negated: bool,
         /// `value` unless absent or null.
         value: Option<Value>,
@@ -112,12 +112,11 @@ fn compile_item(item: &Value) -> Item {
     let matching = item.get("matching").filter(|m| m.is_object());
     let op = matching.and_then(|m| m.get("match_type")).and_then(Value::as_str);
     let negated = matching.and_then(|m| m.get("negated")).and_then(Value::as_bool);
-    let (Some(op), Some(negated)) = (op, negated) else {
+    let (Some(op), Some(negated)) = (op.and_then(Op::parse), negated) else {
         return Item::Invalid;
     };
-    let op = Op::parse(op);
     let value = item.get("value").filter(|v| !v.is_null()).cloned();
-    let lowered = value.as_ref().filter(|_| op.is_some_and(Op::compares_lowered)).map(|v| lower_str(v).into_owned());
+    let lowered = value.as_ref().filter(|_| op.compares_lowered()).map(|v| lower_str(v).into_owned());
     Item::Test { op, negated, value, lowered, key: rule_key(item).map(Cow::into_owned) }
 }
 
@@ -125,7 +124,7 @@ impl Item {
     /// One rule item (§5.2): invalid item, unknown operator or absent key → `false` (never negated),
     /// except that the valueless JS existence operators evaluate an absent key as undefined (§12).
     fn matches(&self, data: &Value, opts: &RuleOptions) -> bool {
-        let Item::Test { op: Some(op), negated, value, lowered, key } = self else { return false };
+        let Item::Test { op, negated, value, lowered, key } = self else { return false };
         let op = *op;
         let valueless = opts.js_exists_operators && op.is_valueless();
         let test_against = match value {
