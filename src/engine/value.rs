@@ -507,9 +507,9 @@ fn php_numbers(v: Value) -> Value {
 
 #[cfg(test)]
 mod tests {
-
     //! Expected values were produced by `php -r` (PHP 8.2.36 CLI, default ini).
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn member_finds_keys_in_small_and_large_maps() {
@@ -523,7 +523,6 @@ mod tests {
         assert_eq!(member(&large, "k20"), None);
         assert_eq!(member(&serde_json::json!([1, 2]), "0"), None);
     }
-    use serde_json::json;
 
     #[test]
     fn float_to_string_matches_php_echo() {
