@@ -249,25 +249,3 @@ function redisCache(string $namespace = 'bench'): \Psr\SimpleCache\CacheInterfac
     $connection = $adapter::createConnection("redis://127.0.0.1:$port", ['lazy' => true]);
     return new \Symfony\Component\Cache\Psr16Cache(new $adapter($connection, $namespace));
 }
-
-/**
- * Times $runs batches of $iterations calls of $body($i) after $warmup calls; returns nanoseconds per
- * call of each batch.
- * @return list<float>
- */
-function timeBatches(callable $body, int $iterations, int $runs, int $warmup = 0): array
-{
-    for ($i = 0; $i < $warmup; $i++) {
-        $body(-1 - $i);
-    }
-    $samples = [];
-    $next = 0;
-    for ($r = 0; $r < $runs; $r++) {
-        $start = hrtime(true);
-        for ($i = 0; $i < $iterations; $i++) {
-            $body($next++);
-        }
-        $samples[] = (hrtime(true) - $start) / $iterations;
-    }
-    return $samples;
-}
